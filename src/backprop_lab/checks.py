@@ -1,0 +1,250 @@
+"""Checks used by the lessons' test cells.
+
+Every assertion here raises `AssertionError` with a message that names the
+tensor, the expected and actual shapes or values, and the most likely mistake
+(transposed, wrong sign, off by the batch size, kept an axis that should have
+been summed). Nothing here prints to stderr, so a passing check never costs a
+student points under nbgrader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+GRADIENT_TOLERANCE = 1e-7
+"""Largest relative error accepted by a float64 gradient check."""
+
+
+def to_numpy(value) -> np.ndarray:
+    """Converts a tensor, variable, list or scalar to a NumPy array."""
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    return np.asarray(value)
+
+
+def relative_error(a, b) -> float:
+    """Relative error between two arrays, as the curriculum defines it.
+
+    `max|a - b| / max(1e-8, max|a| + max|b|)`: the largest absolute
+    difference scaled by the size of the values, so it reads the same for
+    tiny and for large gradients.
+
+    Args:
+        a: array-like.
+        b: array-like of the same shape.
+
+    Returns:
+        The relative error as a Python float.
+    """
+    a = to_numpy(a).astype(np.float64)
+    b = to_numpy(b).astype(np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"relative_error needs equal shapes, got {a.shape} and {b.shape}")
+    if a.size == 0:
+        return 0.0
+    scale = max(1e-8, float(np.max(np.abs(a))) + float(np.max(np.abs(b))))
+    return float(np.max(np.abs(a - b)) / scale)
+
+
+def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
+    """Gradient of a scalar function by central differences, in float64.
+
+    Args:
+        f: function of one array returning a scalar.
+        x: point at which to differentiate; not modified.
+        eps: step size.
+
+    Returns:
+        An array shaped like `x` with `(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`.
+    """
+    x = to_numpy(x).astype(np.float64).copy()
+    grad = np.zeros_like(x)
+    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat_x.size):
+        original = flat_x[i]
+        flat_x[i] = original + eps
+        plus = float(to_numpy(f(x)))
+        flat_x[i] = original - eps
+        minus = float(to_numpy(f(x)))
+        flat_x[i] = original
+        flat_grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def tape_gradient(f: Callable, x) -> np.ndarray:
+    """Gradient of a scalar function with `tf.GradientTape`, in float64.
+
+    Args:
+        f: function of one float64 tensor returning a scalar tensor.
+        x: point at which to differentiate.
+
+    Returns:
+        The gradient as a NumPy array shaped like `x`.
+    """
+    import tensorflow as tf
+
+    x = tf.constant(to_numpy(x), dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x).numpy()
+
+
+def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
+    """Names the likely mistake when `actual` should equal `expected`.
+
+    Args:
+        name: the tensor's name, used in the message.
+        actual: what the student's code produced.
+        expected: the reference value.
+        batch_size: number of rows in the batch, to recognise a missing or
+            extra `1 / N`.
+
+    Returns:
+        A sentence describing the mismatch, or an empty string if the values agree.
+    """
+    actual = to_numpy(actual).astype(np.float64)
+    expected = to_numpy(expected).astype(np.float64)
+    if actual.shape != expected.shape:
+        return _diagnose_shape(name, actual, expected)
+    if not np.all(np.isfinite(actual)):
+        return f"{name} contains NaN or inf; check for a division by zero or an overflow."
+    if np.allclose(actual, expected, rtol=1e-5, atol=1e-7):
+        return ""
+    if np.allclose(actual, -expected, rtol=1e-5, atol=1e-7):
+        return f"{name} has the wrong sign: every entry is the negative of the expected value."
+    ratio = _constant_ratio(actual, expected)
+    if ratio is not None:
+        hint = f"{name} is off by a constant factor: it is {ratio:.4g} times the expected value."
+        if batch_size and np.isclose(ratio, batch_size, rtol=1e-4):
+            hint += f" That is the batch size ({batch_size}): divide by N (a mean, not a sum)."
+        elif batch_size and np.isclose(ratio * batch_size, 1.0, rtol=1e-4):
+            hint += f" That is 1/batch size ({batch_size}): the 1/N is applied twice."
+        return hint
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1]:
+        if np.allclose(actual, expected.T, rtol=1e-5, atol=1e-7):
+            return f"{name} is transposed: it equals the transpose of the expected value."
+    worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
+    return (
+        f"{name} differs from the expected value (relative error "
+        f"{relative_error(actual, expected):.3g}); the largest difference is at index "
+        f"{tuple(int(i) for i in worst)}: got {actual[worst]:.6g}, expected {expected[worst]:.6g}."
+    )
+
+
+def _diagnose_shape(name: str, actual: np.ndarray, expected: np.ndarray) -> str:
+    message = f"{name} has shape {actual.shape} but should have shape {expected.shape}"
+    if actual.shape == expected.shape[::-1] and actual.ndim == 2:
+        return message + ": it looks transposed (check the order of the matrix product)."
+    if actual.ndim == expected.ndim + 1 and actual.shape[1:] == expected.shape:
+        return (
+            message + ": it still has the batch axis; sum (or average) over axis 0 "
+            "where a broadcast was applied in the forward pass."
+        )
+    if actual.ndim == expected.ndim + 1 and actual.shape[:-1] == expected.shape:
+        return message + ": it has an extra last axis; reduce over the last axis."
+    if actual.size == 1 and expected.size != 1:
+        return message + ": it was reduced to a single number; keep one value per entry."
+    if expected.ndim == 1 and actual.shape == (1, expected.shape[0]):
+        return message + ": use keepdims=False (or reshape) so it is a vector."
+    return message + "."
+
+
+def _constant_ratio(actual: np.ndarray, expected: np.ndarray) -> float | None:
+    mask = np.abs(expected) > 1e-12
+    if not mask.any() or np.any(np.abs(actual[~mask]) > 1e-9):
+        return None
+    ratios = actual[mask] / expected[mask]
+    if np.allclose(ratios, ratios[0], rtol=1e-4, atol=0) and not np.isclose(ratios[0], 1.0):
+        return float(ratios[0])
+    return None
+
+
+def assert_shape(name: str, actual, expected_shape) -> None:
+    """Asserts that `actual` has `expected_shape`, naming the likely mistake if not."""
+    actual_shape = tuple(to_numpy(actual).shape)
+    expected_shape = tuple(expected_shape)
+    if actual_shape != expected_shape:
+        message = _diagnose_shape(name, np.zeros(actual_shape), np.zeros(expected_shape))
+        raise AssertionError(message)
+
+
+def assert_close(
+    name: str,
+    actual,
+    expected,
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    batch_size: int | None = None,
+) -> None:
+    """Asserts that `actual` equals `expected` within a tolerance.
+
+    Args:
+        name: the tensor's name, used in the message.
+        actual: what the student's code produced.
+        expected: the reference value.
+        rtol: relative tolerance (as in `np.allclose`).
+        atol: absolute tolerance.
+        batch_size: rows in the batch, to recognise a missing `1 / N`.
+
+    Raises:
+        AssertionError: with the shape, the values and the likely mistake.
+    """
+    if actual is None:
+        raise AssertionError(f"{name} is None: did the function forget to return it?")
+    a = to_numpy(actual).astype(np.float64)
+    e = to_numpy(expected).astype(np.float64)
+    if a.shape == e.shape and np.allclose(a, e, rtol=rtol, atol=atol):
+        return
+    raise AssertionError(diagnose(name, a, e, batch_size=batch_size) or f"{name} is off.")
+
+
+def assert_gradients_match(
+    name: str, actual, expected, *, tol: float = GRADIENT_TOLERANCE, batch_size: int | None = None
+) -> None:
+    """Asserts that two gradients agree to a relative error below `tol`.
+
+    Use float64 values: float32 round-off alone is about 1e-7.
+
+    Args:
+        name: the gradient's name, used in the message.
+        actual: the gradient under test.
+        expected: the reference gradient (tape or finite differences).
+        tol: largest accepted `relative_error`.
+        batch_size: rows in the batch, to recognise a missing `1 / N`.
+    """
+    if actual is None:
+        raise AssertionError(f"{name} is None: did the function forget to return it?")
+    a = to_numpy(actual).astype(np.float64)
+    e = to_numpy(expected).astype(np.float64)
+    if a.shape != e.shape:
+        raise AssertionError(_diagnose_shape(name, a, e))
+    error = relative_error(a, e)
+    if error > tol:
+        detail = diagnose(name, a, e, batch_size=batch_size)
+        raise AssertionError(f"{detail} (relative error {error:.3g} > {tol:g})")
+
+
+def gradient_check(f: Callable, x, analytic_grad, *, eps: float = 1e-6, tol: float = 1e-6) -> float:
+    """Compares an analytic gradient with central differences in float64.
+
+    Args:
+        f: scalar function of one array.
+        x: point at which to check.
+        analytic_grad: the gradient to check, shaped like `x`.
+        eps: finite-difference step.
+        tol: largest accepted relative error (finite differences are
+            accurate to about `eps**2`, so 1e-6 is a safe default).
+
+    Returns:
+        The relative error.
+
+    Raises:
+        AssertionError: the gradients disagree.
+    """
+    numeric = numerical_gradient(f, x, eps=eps)
+    assert_gradients_match("gradient", analytic_grad, numeric, tol=tol)
+    return relative_error(analytic_grad, numeric)
