@@ -199,7 +199,13 @@ def assert_close(
     e = to_numpy(expected).astype(np.float64)
     if a.shape == e.shape and np.allclose(a, e, rtol=rtol, atol=atol):
         return
-    raise AssertionError(diagnose(name, a, e, batch_size=batch_size) or f"{name} is off.")
+    detail = diagnose(name, a, e, batch_size=batch_size)
+    if not detail:
+        detail = (
+            f"{name} is close but not within tolerance (rtol={rtol:g}, atol={atol:g}): "
+            f"relative error {relative_error(a, e):.3g}."
+        )
+    raise AssertionError(detail)
 
 
 def assert_gradients_match(
