@@ -1,0 +1,134 @@
+"""The `backprop-lab` command: a thin layer over the Python API.
+
+Every default comes from the API (`grader.default_workers`, `grader.DEFAULT_TIMEOUT`,
+`demo.DEFAULT_OUT`), so the command line and the library cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from backprop_lab import __version__
+from backprop_lab.course import Course, CourseError
+
+
+def _progress(result, done: int, total: int) -> None:
+    print(
+        f"[{done}/{total}] {result.student_id} {result.lesson_id}: "
+        f"{result.score:g}/{result.max_score:g} {result.status}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def cmd_release(args) -> int:
+    from backprop_lab.release import release
+
+    course = Course.locate(args.course)
+    if course == Course.bundled() and args.course is None:
+        raise CourseError("release writes into lessons/: run it inside a checkout or pass --course")
+    for path in release(course, args.lessons):
+        print(f"released {path.relative_to(course.root)}")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from backprop_lab.gradebook import format_table
+    from backprop_lab.grader import grade
+
+    results = grade(
+        args.submissions,
+        args.out,
+        course=Course.locate(args.course),
+        lesson=args.lesson,
+        workers=args.workers,
+        timeout=args.timeout,
+        on_result=None if args.quiet else _progress,
+    )
+    print(format_table(results))
+    print(f"\ngradebook: {Path(args.out) / 'gradebook.csv'}\nfeedback:  {Path(args.out) / 'feedback'}/")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from backprop_lab.demo import run_demo
+    from backprop_lab.gradebook import format_table
+
+    results = run_demo(args.out, course=Course.locate(args.course), workers=args.workers,
+                       on_result=_progress)
+    print(format_table(results))
+    print(f"\ngradebook: {Path(args.out) / 'gradebook.csv'}\nfeedback:  {Path(args.out) / 'feedback'}/")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from backprop_lab import demo, grader
+
+    parser = argparse.ArgumentParser(
+        prog="backprop-lab",
+        description="Backprop Lab instructor tools: release lessons and grade a class with nbgrader.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--course",
+        metavar="PATH",
+        help="course folder (default: the checkout around the current folder, else the bundled course)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("release", help="regenerate student notebooks in lessons/ from solutions/",
+                       description="Regenerate lessons/<id>/<id>.ipynb from solutions/ with nbgrader.")
+    p.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids or numbers (default: all)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
+        "grade",
+        help="grade a class of submissions",
+        description=(
+            "Grade SUBMISSIONS: a folder in nbgrader's layout <student_id>/<lesson_id>/<lesson_id>.ipynb, "
+            "or a flat folder or .zip of <student_id>_*.ipynb files with --lesson. Writes "
+            "OUT/gradebook.csv, OUT/checks.csv and OUT/feedback/<student_id>/<lesson_id>.html. "
+            "Grading again reuses finished results."
+        ),
+    )
+    p.add_argument("submissions", metavar="SUBMISSIONS", help="folder or .zip of submissions")
+    p.add_argument("--out", required=True, metavar="OUT", help="output folder")
+    p.add_argument("--lesson", metavar="LESSON", help="lesson of a flat folder or zip")
+    p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
+                   help="submissions graded in parallel (default: %(default)s, the CPU cores)")
+    p.add_argument("--timeout", type=int, default=grader.DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="longest a single cell may run (default: %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "demo",
+        help="grade the bundled sample class and print the gradebook",
+        description="Run the whole instructor flow on the sample class under assets/demo_class/.",
+    )
+    p.add_argument("--out", default=demo.DEFAULT_OUT, metavar="OUT",
+                   help="output folder (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
+                   help="submissions graded in parallel (default: %(default)s)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the `backprop-lab` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CourseError as err:
+        print(f"backprop-lab: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("backprop-lab: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""`backprop-lab demo`: the instructor flow on a bundled sample class.
+
+The class is the reference solution, the untouched release, and a few
+realistic partly-right submissions kept in `assets/demo_class/`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from backprop_lab.builder import build_submission
+from backprop_lab.course import Course
+
+DEFAULT_OUT = "backprop-lab-demo"
+DEMO_LESSON = "01_manual_backprop"
+
+
+def assemble_class(course: Course, target: Path) -> Path:
+    """Writes the sample class in nbgrader's layout under `target`.
+
+    `reference` and `untouched` are built from the current lesson; the other
+    students are copied from `assets/demo_class/`.
+    """
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(course.assets_dir / "demo_class", target)
+    for student, notebook in [
+        ("reference", build_submission(course, DEMO_LESSON)),
+        ("untouched", build_submission(course, DEMO_LESSON, fill=False)),
+    ]:
+        path = target / student / DEMO_LESSON / f"{DEMO_LESSON}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, path)
+    return target
+
+
+def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None,
+             on_result=None):
+    """Grades the sample class into `out` and returns the results."""
+    from backprop_lab.grader import grade
+
+    course = course or Course.locate()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    submissions = assemble_class(course, out / "submissions")
+    return grade(submissions, out, course=course, workers=workers, on_result=on_result)
