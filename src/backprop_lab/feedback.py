@@ -10,7 +10,8 @@ from pathlib import Path
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
 .pass{color:#1a7f37}.fail{color:#cf222e}.msg{font-family:ui-monospace,monospace;font-size:.9em;white-space:pre-wrap}
 """
 

@@ -53,4 +53,4 @@ def format_table(results) -> str:
             [r.student_id, r.lesson_id, f"{r.score:g}/{r.max_score:g}", r.status, r.reason[:60]]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
