@@ -27,7 +27,7 @@ def cmd_release(args) -> int:
     from backprop_lab.release import release
 
     course = Course.locate(args.course)
-    if course == Course.bundled() and args.course is None:
+    if course.is_bundled():
         raise CourseError("release writes into lessons/: run it inside a checkout or pass --course")
     for path in release(course, args.lessons):
         print(f"released {path.relative_to(course.root)}")

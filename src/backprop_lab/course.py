@@ -90,6 +90,10 @@ class Course:
             )
         return course
 
+    def is_bundled(self) -> bool:
+        """True for the read-only copy shipped inside the installed package."""
+        return self.root.name == "_course" and self.root.parent.name == "backprop_lab"
+
     def is_valid(self) -> bool:
         return self.solutions_dir.is_dir() and self.config_file.is_file()
 

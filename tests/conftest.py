@@ -1,0 +1,42 @@
+"""Shared fixtures: the course, its variants, and throwaway classes in tmp_path."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from backprop_lab.course import Course
+
+ROOT = Path(__file__).resolve().parents[1]
+VARIANTS_DIR = Path(__file__).parent / "variants"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return Course(ROOT)
+
+
+def load_variants(lesson_id: str) -> dict:
+    """The `VARIANTS` dict of `tests/variants/<lesson_id>.py` ({} if there is none)."""
+    path = VARIANTS_DIR / f"{lesson_id}.py"
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"variants_{lesson_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
+
+
+def write_class(folder: Path, notebooks: dict[tuple[str, str], object]) -> Path:
+    """Writes `{(student_id, lesson_id): notebook}` in nbgrader's layout under `folder`."""
+    for (student_id, lesson_id), notebook in notebooks.items():
+        path = folder / student_id / lesson_id / f"{lesson_id}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(notebook, (str, bytes)):
+            path.write_bytes(notebook.encode() if isinstance(notebook, str) else notebook)
+        else:
+            nbformat.write(notebook, path)
+    return folder

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from backprop_lab import checks
+
+
+def test_relative_error_definition():
+    a, b = np.array([1.0, -2.0, 3.0]), np.array([1.0, -2.0, 3.1])
+    assert checks.relative_error(a, a) == 0.0
+    assert checks.relative_error(a, b) == pytest.approx(0.1 / (3.0 + 3.1))
+    assert checks.relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert checks.relative_error(1000 * a, 1000 * b) == pytest.approx(checks.relative_error(a, b))
+
+
+def test_relative_error_rejects_shape_mismatch():
+    with pytest.raises(ValueError, match="equal shapes"):
+        checks.relative_error(np.zeros(3), np.zeros(4))
+
+
+def test_numerical_gradient_matches_tape():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 4))
+
+    def f(v):
+        return tf.reduce_sum(tf.sin(v) * v**2)
+
+    numeric = checks.numerical_gradient(lambda v: f(tf.constant(v)), x)
+    taped = checks.tape_gradient(f, x)
+    assert checks.relative_error(numeric, taped) < 1e-8
+
+
+def test_numerical_gradient_leaves_input_unchanged():
+    x = np.array([1.0, 2.0])
+    checks.numerical_gradient(lambda v: np.sum(v**2), x)
+    assert np.array_equal(x, [1.0, 2.0])
+
+
+def test_gradient_check_passes_and_fails():
+    x = np.array([0.3, -1.2, 2.0])
+    assert checks.gradient_check(lambda v: np.sum(v**3), x, 3 * x**2) < 1e-8
+    with pytest.raises(AssertionError, match="off by a constant factor"):
+        checks.gradient_check(lambda v: np.sum(v**3), x, 6 * x**2)
+
+
+@pytest.mark.parametrize(
+    "actual, expected, kwargs, pattern",
+    [
+        (np.ones((3, 4)), np.ones((4, 3)), {}, "transposed"),
+        (-np.arange(1.0, 5.0), np.arange(1.0, 5.0), {}, "wrong sign"),
+        (8 * np.arange(1.0, 5.0), np.arange(1.0, 5.0), {"batch_size": 8}, "batch size"),
+        (np.arange(1.0, 5.0) / 8, np.arange(1.0, 5.0), {"batch_size": 8}, "1/N is applied twice"),
+        (np.ones((5, 3)), np.ones(3), {}, "sum \\(or average\\) over axis 0"),
+        (np.array([1.0, np.nan]), np.array([1.0, 2.0]), {}, "NaN or inf"),
+        (np.array([[1.0, 2.0], [3.0, 4.0]]).T, np.array([[1.0, 2.0], [3.0, 4.0]]), {}, "transposed"),
+    ],
+)
+def test_assert_close_names_the_likely_mistake(actual, expected, kwargs, pattern):
+    with pytest.raises(AssertionError, match=pattern) as info:
+        checks.assert_close("dW", actual, expected, **kwargs)
+    assert "dW" in str(info.value)
+
+
+def test_assert_close_accepts_tensors_and_tolerance():
+    checks.assert_close("y", tf.constant([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7]))
+
+
+def test_assert_close_reports_none():
+    with pytest.raises(AssertionError, match="forget to return"):
+        checks.assert_close("db", None, np.zeros(2))
+
+
+def test_assert_shape_message():
+    with pytest.raises(AssertionError, match=r"dx has shape \(2, 3\) but should have shape \(3, 2\)"):
+        checks.assert_shape("dx", np.zeros((2, 3)), (3, 2))
+    checks.assert_shape("dx", np.zeros((3, 2)), (3, 2))
+
+
+def test_assert_gradients_match_uses_relative_error():
+    a = np.array([1.0, 2.0, 3.0])
+    checks.assert_gradients_match("g", a, a * (1 + 1e-9))
+    with pytest.raises(AssertionError, match="relative error"):
+        checks.assert_gradients_match("g", a, a + np.array([0.0, 0.0, 1e-3]))

@@ -1,0 +1,52 @@
+"""The `backprop-lab` command as a user runs it: help, and errors without tracebacks."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXE = shutil.which("backprop-lab", path=str(Path(sys.executable).parent))
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("args", [[], ["release"], ["grade"], ["demo"]])
+def test_help(args):
+    result = run(*args, "--help")
+    assert result.returncode == 0
+    assert "usage: backprop-lab" in result.stdout
+
+
+def test_grade_help_shows_api_defaults():
+    from backprop_lab import grader
+
+    result = run("grade", "--help")
+    assert f"default: {grader.default_workers()}" in result.stdout
+    assert f"default: {grader.DEFAULT_TIMEOUT}" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["grade", "no/such/folder", "--out", "{tmp}/out"], "submissions folder no/such/folder does not exist"),
+    (["release", "99_unknown"], "unknown lesson '99_unknown'"),
+    (["--course", "{tmp}", "release"], "is not a Backprop Lab course folder"),
+    (["grade", "{tmp}/flat", "--out", "{tmp}/out"], "name the lesson with --lesson"),
+    (["grade", "{tmp}/flat", "--out", "{tmp}/out", "--lesson", "01", "--workers", "0"], "--workers must be"),
+])
+def test_errors_are_clear_and_without_traceback(tmp_path, args, message):
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat" / "alice_lesson.ipynb").write_text("{}")
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_command_is_a_usage_error():
+    result = run()
+    assert result.returncode == 2 and "COMMAND" in result.stderr

@@ -1,0 +1,44 @@
+"""`lessons/` is exactly what `backprop-lab release` generates from `solutions/`."""
+
+import shutil
+
+import nbformat
+import pytest
+
+from backprop_lab.course import Course
+from backprop_lab.release import release
+from conftest import ROOT
+
+
+def _without_ids(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.pop("id", None)
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions", root / "solutions")
+    (root / "autograder").mkdir()
+    shutil.copy(ROOT / "autograder" / "nbgrader_config.py", root / "autograder")
+    course = Course(root)
+    release(course)
+    return course
+
+
+@pytest.mark.parametrize("lesson_id", Course(ROOT).lesson_ids())
+def test_lessons_match_release(fresh_release, lesson_id):
+    committed = Course(ROOT).lesson_path(lesson_id)
+    assert committed.is_file(), f"lessons/{lesson_id} is missing: run backprop-lab release {lesson_id}"
+    assert _without_ids(committed) == _without_ids(fresh_release.lesson_path(lesson_id)), (
+        f"lessons/{lesson_id} is out of date with solutions/: run backprop-lab release {lesson_id}"
+    )
+
+
+def test_release_rejects_unknown_lesson(fresh_release):
+    from backprop_lab.course import CourseError
+
+    with pytest.raises(CourseError, match="unknown lesson '99'"):
+        release(fresh_release, ["99"])
