@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,13 @@ from backprop_lab.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS_DIR = Path(__file__).parent / "variants"
+
+
+def selected_lessons() -> list[str]:
+    """All lessons, or those named (comma-separated prefixes) in $BACKPROP_LAB_LESSONS while developing."""
+    lessons = Course(ROOT).lesson_ids()
+    wanted = [w for w in os.environ.get("BACKPROP_LAB_LESSONS", "").split(",") if w]
+    return [lesson for lesson in lessons if not wanted or any(lesson.startswith(w) for w in wanted)]
 
 
 @pytest.fixture(scope="session")
