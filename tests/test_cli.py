@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 EXE = shutil.which("backprop-lab", path=str(Path(sys.executable).parent))

@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from conftest import ROOT
 
 from backprop_lab.course import Course
-from conftest import ROOT
 
 CURRICULUM = {
     "01_manual_backprop": [

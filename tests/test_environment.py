@@ -19,7 +19,8 @@ def test_current_environment_passes():
 
 
 def test_too_old_version_gives_upgrade_message():
-    with pytest.raises(EnvironmentTooOld, match=r"keras .* is too old; this course needs keras >= 99.0.*pip install -U"):
+    pattern = r"keras .* is too old; this course needs keras >= 99.0.*pip install -U"
+    with pytest.raises(EnvironmentTooOld, match=pattern):
         check_environment({"keras": (99, 0)})
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT, load_variants, selected_lessons, write_class
 
 from backprop_lab.builder import build_submission, solution_cells
 from backprop_lab.gradebook import GRADEBOOK_COLUMNS
 from backprop_lab.grader import grade
-from conftest import ROOT, load_variants, selected_lessons, write_class
 
 pytestmark = pytest.mark.slow
 

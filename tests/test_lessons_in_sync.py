@@ -4,10 +4,10 @@ import shutil
 
 import nbformat
 import pytest
+from conftest import ROOT
 
 from backprop_lab.course import Course
 from backprop_lab.release import release
-from conftest import ROOT
 
 
 def _without_ids(path):

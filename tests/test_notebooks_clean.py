@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from conftest import ROOT
 
 from backprop_lab.course import Course
-from conftest import ROOT
 
 LESSONS = Course(ROOT).lesson_ids()
 

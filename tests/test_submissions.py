@@ -3,10 +3,10 @@
 import zipfile
 
 import pytest
+from conftest import write_class
 
 from backprop_lab.course import CourseError
 from backprop_lab.submissions import discover, parse_flat_name
-from conftest import write_class
 
 LESSON = "01_manual_backprop"
 
