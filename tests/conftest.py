@@ -38,6 +38,17 @@ def load_variants(lesson_id: str) -> dict:
     return module.VARIANTS
 
 
+def copy_course(target: Path, lessons=None) -> Course:
+    """A throwaway course under `target` with the given lessons' sources (all by default)."""
+    import shutil
+
+    for lesson_id in lessons or Course(ROOT).lesson_ids():
+        shutil.copytree(ROOT / "solutions" / lesson_id, target / "solutions" / lesson_id)
+    (target / "autograder").mkdir(parents=True)
+    shutil.copy(ROOT / "autograder" / "nbgrader_config.py", target / "autograder")
+    return Course(target)
+
+
 def write_class(folder: Path, notebooks: dict[tuple[str, str], object]) -> Path:
     """Writes `{(student_id, lesson_id): notebook}` in nbgrader's layout under `folder`."""
     for (student_id, lesson_id), notebook in notebooks.items():

@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_course
 
 EXE = shutil.which("backprop-lab", path=str(Path(sys.executable).parent))
 
@@ -49,3 +50,25 @@ def test_errors_are_clear_and_without_traceback(tmp_path, args, message):
 def test_missing_command_is_a_usage_error():
     result = run()
     assert result.returncode == 2 and "COMMAND" in result.stderr
+
+
+def test_broken_instructor_notebook_is_reported(tmp_path):
+    course = copy_course(tmp_path / "course", ["01_manual_backprop"])
+    course.solution_path("01_manual_backprop").write_text('{"cells": [')
+    result = run("--course", str(course.root), "release")
+    assert result.returncode == 2
+    assert "01_manual_backprop.ipynb is broken (not valid notebook JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicated_grade_id_is_reported(tmp_path):
+    course = copy_course(tmp_path / "course", ["01_manual_backprop"])
+    path = course.solution_path("01_manual_backprop")
+    notebook = nbformat.read(path, as_version=4)
+    tests = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    tests[1].metadata["nbgrader"]["grade_id"] = tests[0].metadata["nbgrader"]["grade_id"]
+    nbformat.write(notebook, path)
+    result = run("--course", str(course.root), "release")
+    assert result.returncode == 2
+    assert "grade_id 'test_dense_forward' is used twice" in result.stderr
+    assert "Traceback" not in result.stderr

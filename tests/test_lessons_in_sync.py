@@ -1,10 +1,8 @@
 """`lessons/` is exactly what `backprop-lab release` generates from `solutions/`."""
 
-import shutil
-
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_course
 
 from backprop_lab.course import Course
 from backprop_lab.release import release
@@ -19,11 +17,7 @@ def _without_ids(path):
 
 @pytest.fixture(scope="module")
 def fresh_release(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "solutions", root / "solutions")
-    (root / "autograder").mkdir()
-    shutil.copy(ROOT / "autograder" / "nbgrader_config.py", root / "autograder")
-    course = Course(root)
+    course = copy_course(tmp_path_factory.mktemp("course"))
     release(course)
     return course
 

@@ -2,10 +2,10 @@
 
 import nbformat
 import pytest
+from conftest import ROOT, selected_lessons
 from nbclient import NotebookClient
 
 from backprop_lab.course import Course
-from conftest import ROOT, selected_lessons
 
 pytestmark = pytest.mark.slow
 

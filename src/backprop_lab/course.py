@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import nbformat
+
 LESSON_ID = re.compile(r"^\d\d_[a-z0-9_]+$")
 
 
@@ -127,3 +129,44 @@ class Course:
 
     def lesson_path(self, lesson_id: str) -> Path:
         return self.lessons_dir / lesson_id / f"{lesson_id}.ipynb"
+
+
+def notebook_problem(path: Path) -> str:
+    """Returns why `path` is not a gradable notebook, or an empty string."""
+    if path.stat().st_size == 0:
+        return "the file is empty"
+    try:
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)
+    except (ValueError, UnicodeDecodeError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return f"not valid notebook JSON: {first[:200]}"
+    except nbformat.ValidationError as err:
+        return f"not a valid notebook: {err.message[:200]}"
+    if not any(c.cell_type == "code" for c in notebook.cells):
+        return "the notebook has no code cells"
+    return ""
+
+
+def grading_metadata_problems(path: Path) -> list[str]:
+    """Problems in an instructor notebook's nbgrader metadata that nbgrader reports poorly.
+
+    Returns:
+        One sentence per problem: a duplicated grade id, an unknown schema
+        version, or a graded cell without points.
+    """
+    seen: set[str] = set()
+    problems = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        meta = cell.metadata.get("nbgrader")
+        if not meta:
+            continue
+        grade_id = meta.get("grade_id", "")
+        if grade_id in seen:
+            problems.append(f"cell {index}: grade_id {grade_id!r} is used twice")
+        seen.add(grade_id)
+        if meta.get("schema_version") != 3:
+            problems.append(f"cell {index} ({grade_id}): schema_version must be 3")
+        if meta.get("grade") and not meta.get("points"):
+            problems.append(f"cell {index} ({grade_id}): a graded cell needs points")
+    return problems

@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from backprop_lab import nbgrader_bridge
-from backprop_lab.course import Course, CourseError
+from backprop_lab.course import Course, CourseError, notebook_problem
 from backprop_lab.submissions import Submission, discover
 
 DEFAULT_TIMEOUT = 300
@@ -129,7 +129,7 @@ def grade(
         elif sub.problem or template is None:
             results.append(_problem_result(sub, course))
         else:
-            problem = check_notebook(sub.path)
+            problem = notebook_problem(sub.path)
             if problem:
                 results.append(_failed(sub, template, "invalid_notebook", problem))
             else:
@@ -174,6 +174,9 @@ def _grade_job(job) -> GradeResult:
 
 def prepare_lesson(course: Course, lesson_id: str, templates_dir: Path) -> LessonTemplate:
     """Registers a lesson with nbgrader in a template folder shared by all its submissions."""
+    from backprop_lab.release import check_source
+
+    check_source(course, lesson_id)
     source = course.solution_path(lesson_id)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     root = templates_dir / lesson_id
@@ -197,23 +200,6 @@ def prepare_lesson(course: Course, lesson_id: str, templates_dir: Path) -> Lesso
     return LessonTemplate(
         lesson_id, root, source_dir, sum(p for _, p in tests), tests, digest
     )
-
-
-def check_notebook(path: Path) -> str:
-    """Returns why `path` is not a gradable notebook, or an empty string."""
-    if path.stat().st_size == 0:
-        return "the file is empty"
-    try:
-        notebook = nbformat.read(path, as_version=4)
-        nbformat.validate(notebook)
-    except (ValueError, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return f"not valid notebook JSON: {first[:200]}"
-    except nbformat.ValidationError as err:
-        return f"not a valid notebook: {err.message[:200]}"
-    if not any(c.cell_type == "code" for c in notebook.cells):
-        return "the notebook has no code cells"
-    return ""
 
 
 def grade_submission(

@@ -112,7 +112,13 @@ def api(config: Config):
 
 
 def run_step(result: dict, what: str) -> None:
-    """Raises `RuntimeError` with nbgrader's log when an API step failed."""
+    """Raises `RuntimeError` with nbgrader's error lines (not its traceback) when a step failed."""
     if not result.get("success"):
-        detail = (result.get("error") or result.get("log") or "").strip()
-        raise RuntimeError(f"nbgrader {what} failed:\n{detail}")
+        log = [
+            line
+            for line in (result.get("log") or "").splitlines()
+            if line.startswith("[ERROR]") and "Traceback" not in line
+        ]
+        error = [line for line in (result.get("error") or "").splitlines() if line.strip()]
+        detail = "\n".join(log) or (error[-1] if error else "no details")
+        raise RuntimeError(f"nbgrader {what} failed: {detail}")

@@ -7,7 +7,18 @@ import tempfile
 from pathlib import Path
 
 from backprop_lab import nbgrader_bridge
-from backprop_lab.course import Course, CourseError
+from backprop_lab.course import Course, CourseError, grading_metadata_problems, notebook_problem
+
+
+def check_source(course: Course, lesson_id: str) -> None:
+    """Raises `CourseError` naming what is wrong with a lesson's instructor notebook."""
+    path = course.solution_path(lesson_id)
+    problem = notebook_problem(path)
+    if problem:
+        raise CourseError(f"{path} is broken ({problem}). Fix it, or restore it with git.")
+    problems = grading_metadata_problems(path)
+    if problems:
+        raise CourseError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
 
 
 def release(course: Course, lesson_ids=None) -> list[Path]:
@@ -37,6 +48,7 @@ def release(course: Course, lesson_ids=None) -> list[Path]:
         with nbgrader_bridge.nbgrader_environment():
             api = nbgrader_bridge.api(config)
             for lesson_id in lesson_ids:
+                check_source(course, lesson_id)
                 result = api.generate_assignment(lesson_id, force=True, create=True)
                 try:
                     nbgrader_bridge.run_step(result, f"generate_assignment {lesson_id}")
