@@ -60,6 +60,14 @@ def cmd_demo(args) -> int:
                        on_result=_progress)
     print(format_table(results))
     print(f"\ngradebook: {Path(args.out) / 'gradebook.csv'}\nfeedback:  {Path(args.out) / 'feedback'}/")
+    print(f"report:    {Path(args.out) / 'report.html'}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from backprop_lab.report import write_report
+
+    print(f"report: {write_report(args.out)}")
     return 0
 
 
@@ -102,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="longest a single cell may run (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "report",
+        help="write OUT/report.html about a graded class",
+        description="Write OUT/report.html: score distribution per lesson, failure rate per check, "
+        "missing submissions and students who may need help, from OUT/gradebook.csv and OUT/checks.csv.",
+    )
+    p.add_argument("out", metavar="OUT", help="the --out folder of backprop-lab grade")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "demo",

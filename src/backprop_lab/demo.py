@@ -39,11 +39,14 @@ def assemble_class(course: Course, target: Path) -> Path:
 
 def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None,
              on_result=None):
-    """Grades the sample class into `out` and returns the results."""
+    """Grades the sample class into `out`, writes its class report, and returns the results."""
     from backprop_lab.grader import grade
+    from backprop_lab.report import write_report
 
     course = course or Course.locate()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     submissions = assemble_class(course, out / "submissions")
-    return grade(submissions, out, course=course, workers=workers, on_result=on_result)
+    results = grade(submissions, out, course=course, workers=workers, on_result=on_result)
+    write_report(out)
+    return results

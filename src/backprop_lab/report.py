@@ -1,0 +1,172 @@
+"""`backprop-lab report`: one HTML page about the whole class, from a grading folder.
+
+It reads `OUT/gradebook.csv` and `OUT/checks.csv` written by `backprop-lab grade`
+and shows the score distribution per lesson, the failure rate of every check
+(where the class struggles), missing submissions, and the students who may
+need help, with matplotlib figures embedded as PNG.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from backprop_lab.course import CourseError
+
+HELP_THRESHOLD = 0.5
+"""Students whose mean score share is below this are listed as possibly needing help."""
+
+
+def _read(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise CourseError(f"{path} not found: run `backprop-lab grade SUBMISSIONS --out {path.parent}` first")
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def summarize(gradebook: list[dict], checks: list[dict]) -> dict:
+    """The numbers behind the report.
+
+    Returns:
+        A dict with `lessons` (sorted ids), `shares` (lesson -> list of
+        score shares of graded submissions), `failure_rates` (lesson ->
+        {check: share of graded submissions failing it}), `missing`
+        (lesson -> students without a submission), `problems` (rows whose
+        status is not `graded`) and `need_help` (student -> mean share).
+    """
+    lessons = sorted({row["lesson"] for row in gradebook})
+    students = sorted({row["student_id"] for row in gradebook})
+    shares: dict[str, list[float]] = defaultdict(list)
+    per_student: dict[str, list[float]] = defaultdict(list)
+    submitted: dict[str, set] = defaultdict(set)
+    problems = []
+    for row in gradebook:
+        submitted[row["lesson"]].add(row["student_id"])
+        share = float(row["score"]) / float(row["max_score"]) if float(row["max_score"]) else 0.0
+        per_student[row["student_id"]].append(share)
+        if row["status"] == "graded":
+            shares[row["lesson"]].append(share)
+        else:
+            problems.append(row)
+    graded = {(r["student_id"], r["lesson"]) for r in gradebook if r["status"] == "graded"}
+    failures: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for row in checks:
+        if (row["student_id"], row["lesson"]) in graded:
+            failures[row["lesson"]][row["check"]].append(float(row["score"]) < float(row["max_score"]))
+    failure_rates = {
+        lesson: {check: sum(flags) / len(flags) for check, flags in by_check.items()}
+        for lesson, by_check in failures.items()
+    }
+    missing = {lesson: sorted(set(students) - submitted[lesson]) for lesson in lessons}
+    for absent in missing.values():
+        for student in absent:
+            per_student[student].append(0.0)
+    need_help = {
+        student: sum(values) / len(values)
+        for student, values in sorted(per_student.items())
+        if sum(values) / len(values) < HELP_THRESHOLD
+    }
+    return {
+        "lessons": lessons,
+        "shares": dict(shares),
+        "failure_rates": failure_rates,
+        "missing": missing,
+        "problems": problems,
+        "need_help": need_help,
+    }
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _score_figure(summary: dict):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.5))
+    ax = fig.subplots()
+    lessons = [lesson for lesson in summary["lessons"] if summary["shares"].get(lesson)]
+    ax.boxplot([[100 * s for s in summary["shares"][lesson]] for lesson in lessons], showmeans=True)
+    ax.set_xticks(range(1, len(lessons) + 1), [lesson[:2] for lesson in lessons])
+    ax.set(title="Score distribution per lesson", xlabel="lesson", ylabel="score (% of points)", ylim=(-5, 105))
+    return fig
+
+
+def _failure_figure(lesson: str, rates: dict[str, float]):
+    from matplotlib.figure import Figure
+
+    names = sorted(rates, key=rates.get)
+    fig = Figure(figsize=(8, 0.4 * len(names) + 1.2))
+    ax = fig.subplots()
+    ax.barh([n.removeprefix("test_") for n in names], [100 * rates[n] for n in names], color="#cf222e")
+    ax.set(title=f"{lesson}: share of submissions failing each check", xlabel="failing (%)", xlim=(0, 100))
+    return fig
+
+
+def render_report(summary: dict) -> str:
+    """The report page as an HTML string."""
+    esc = html.escape
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>Class report</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}</style></head><body>",
+        "<h1>Class report</h1>",
+    ]
+    if any(summary["shares"].values()):
+        parts.append(f"<h2>Scores</h2><img alt='score distribution' src='data:image/png;base64,"
+                     f"{_png(_score_figure(summary))}'>")
+    parts.append("<h2>Where the class struggles</h2>")
+    for lesson in summary["lessons"]:
+        rates = summary["failure_rates"].get(lesson)
+        if rates:
+            hardest = max(rates, key=rates.get)
+            parts.append(
+                f"<h3>{esc(lesson)}</h3><p>Hardest check: <b>{esc(hardest.removeprefix('test_'))}</b> "
+                f"({100 * rates[hardest]:.0f}% failing)</p>"
+                f"<img alt='failure rate per check' src='data:image/png;base64,"
+                f"{_png(_failure_figure(lesson, rates))}'>"
+            )
+    parts.append("<h2>Missing submissions</h2>")
+    missing = [(lesson, s) for lesson, students in summary["missing"].items() for s in students]
+    parts.append(
+        "<table><tr><th>lesson</th><th>student</th></tr>"
+        + "".join(f"<tr><td>{esc(lesson)}</td><td>{esc(s)}</td></tr>" for lesson, s in missing)
+        + "</table>"
+        if missing
+        else "<p>None: every student handed in every lesson.</p>"
+    )
+    if summary["problems"]:
+        parts.append("<h2>Submissions that could not be graded normally</h2><table>"
+                     "<tr><th>student</th><th>lesson</th><th>status</th><th>reason</th></tr>")
+        for row in summary["problems"]:
+            parts.append(f"<tr><td>{esc(row['student_id'])}</td><td>{esc(row['lesson'])}</td>"
+                         f"<td>{esc(row['status'])}</td><td>{esc(row['reason'])}</td></tr>")
+        parts.append("</table>")
+    parts.append(f"<h2>Students who may need help</h2><p>Mean score below {HELP_THRESHOLD:.0%} "
+                 "(missing lessons count as 0).</p>")
+    if summary["need_help"]:
+        parts.append("<table><tr><th>student</th><th>mean score</th></tr>" + "".join(
+            f"<tr><td>{esc(s)}</td><td>{100 * v:.0f}%</td></tr>" for s, v in summary["need_help"].items()
+        ) + "</table>")
+    else:
+        parts.append("<p>Nobody.</p>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def write_report(out: str | Path) -> Path:
+    """Writes `OUT/report.html` from the grading results in `OUT` and returns its path."""
+    out = Path(out)
+    summary = summarize(_read(out / "gradebook.csv"), _read(out / "checks.csv"))
+    path = out / "report.html"
+    path.write_text(render_report(summary), encoding="utf-8")
+    return path

@@ -1,0 +1,32 @@
+"""Each benchmark runs on a tiny input (`--quick`) and prints its ratios.
+
+Benchmarks are never part of the suite's pass/fail on timings: these tests only
+prove the scripts still work, and assert nothing about the numbers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+BENCHMARKS = {
+    "grading_throughput.py": ["RATIO speedup", "RATIO overhead per submission"],
+    "lesson_runtime.py": ["RATIO slowest lesson", "RATIO course total"],
+    "custom_loop_vs_fit.py": ["RATIO tf.function loop / fit", "RATIO eager loop / fit"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(BENCHMARKS))
+def test_benchmark_runs_quick(script):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
+        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    for ratio in BENCHMARKS[script]:
+        assert any(line.startswith(ratio) for line in done.stdout.splitlines()), done.stdout[-2000:]

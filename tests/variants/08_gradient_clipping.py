@@ -1,0 +1,133 @@
+"""Known-wrong and alternative-correct submissions of lesson 08.
+
+Each entry replaces solution cells (by grade id) and names the test cells that
+must then score 0; all other test cells must keep full points. The reference
+clipped_train_step calls clip_by_global_norm, so a wrong clip_by_global_norm
+also fails test_clipped_train_step. Mutations of independent exercises share a
+scenario to keep the suite fast.
+"""
+
+VALUE_PREFIX = "def clip_by_value(grads, clip_value):\n"
+NORM_PREFIX = "def clip_by_norm(grad, max_norm):\n"
+GLOBAL_PREFIX = "def clip_by_global_norm(grads, max_norm):\n"
+STEP_PREFIX = "def clipped_train_step(model, optimizer, x, y, max_norm):\n"
+
+VARIANTS = {
+    # --- clip_by_value + clip_by_norm + clipped_train_step -------------------------
+    "value-clips-only-above+norm-always-rescales+step-forgets-to-clip": {
+        "cells": {
+            "clip_by_value": VALUE_PREFIX
+            + "    return [tf.minimum(g, clip_value) for g in grads]\n",
+            # normalises every gradient to max_norm, even short ones
+            "clip_by_norm": NORM_PREFIX
+            + "    grad = tf.convert_to_tensor(grad)\n"
+            "    return grad * max_norm / tf.norm(grad)\n",
+            # measures the norm but applies the raw gradients
+            "clipped_train_step": STEP_PREFIX
+            + "    with tf.GradientTape() as tape:\n"
+            "        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    _, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(grads, model.trainable_variables))\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": ["test_clip_by_value", "test_clip_by_norm", "test_clipped_train_step"],
+    },
+    "value-clips-to-zero-floor+norm-per-row+step-hardcodes-mse": {
+        "cells": {
+            "clip_by_value": VALUE_PREFIX
+            + "    return [tf.clip_by_value(g, 0.0, clip_value) for g in grads]\n",
+            # norm of each row instead of the whole tensor
+            "clip_by_norm": NORM_PREFIX
+            + "    grad = tf.convert_to_tensor(grad)\n"
+            "    norm = tf.norm(grad, axis=-1, keepdims=True)\n"
+            "    return grad * max_norm / tf.maximum(norm, max_norm)\n",
+            # ignores the compiled loss
+            "clipped_train_step": STEP_PREFIX
+            + "    with tf.GradientTape() as tape:\n"
+            "        loss = keras.losses.MeanSquaredError()(y, model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    clipped, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": ["test_clip_by_value", "test_clip_by_norm", "test_clipped_train_step"],
+    },
+    "norm-nan-for-zero-gradient+step-returns-loss-after-update": {
+        "cells": {
+            # normalise, then rescale: 0 / 0 for an all-zero gradient
+            "clip_by_norm": NORM_PREFIX
+            + "    grad = tf.convert_to_tensor(grad)\n"
+            "    norm = tf.norm(grad)\n"
+            "    return grad / norm * tf.minimum(norm, tf.cast(max_norm, grad.dtype))\n",
+            "clipped_train_step": STEP_PREFIX
+            + "    with tf.GradientTape() as tape:\n"
+            "        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    clipped, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return model.compute_loss(x=x, y=y, y_pred=model(x)), global_norm\n",
+        },
+        "failing": ["test_clip_by_norm", "test_clipped_train_step"],
+    },
+    # --- clip_by_global_norm (cascades into test_clipped_train_step) ---------------
+    "global-clips-each-tensor-separately": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX
+            + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
+            "    global_norm = tf.linalg.global_norm(grads)\n"
+            "    return [tf.clip_by_norm(g, max_norm) for g in grads], global_norm\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+    },
+    "global-returns-norm-after-clipping": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX
+            + "    clipped, _ = tf.clip_by_global_norm([tf.convert_to_tensor(g) for g in grads], max_norm)\n"
+            "    return clipped, tf.linalg.global_norm(clipped)\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+    },
+    "global-norm-is-sum-of-norms": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX
+            + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
+            "    global_norm = tf.add_n([tf.norm(g) for g in grads])\n"
+            "    scale = max_norm / tf.maximum(global_norm, max_norm)\n"
+            "    return [g * scale for g in grads], global_norm\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+    },
+    "global-hides-overflow-with-zero-update": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX
+            + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
+            "    global_norm = tf.sqrt(tf.add_n([tf.reduce_sum(g ** 2) for g in grads]))\n"
+            "    scale = tf.minimum(1.0, max_norm / global_norm)\n"
+            "    return [g * tf.cast(scale, g.dtype) for g in grads], global_norm\n",
+        },
+        "failing": ["test_clip_by_global_norm"],
+    },
+    # --- alternative correct solutions --------------------------------------------
+    "library-calls-and-tf-where": {
+        "cells": {
+            "clip_by_value": VALUE_PREFIX
+            + "    return [np.minimum(np.maximum(np.asarray(g), -clip_value), clip_value) for g in grads]\n",
+            "clip_by_norm": NORM_PREFIX
+            + "    grad = tf.convert_to_tensor(grad)\n"
+            "    norm = tf.norm(grad)\n"
+            "    return tf.where(norm > max_norm, grad * (max_norm / norm), grad)\n",
+            "clip_by_global_norm": GLOBAL_PREFIX
+            + "    clipped, global_norm = tf.clip_by_global_norm([tf.convert_to_tensor(g) for g in grads], max_norm)\n"
+            "    return list(clipped), global_norm\n",
+            "clipped_train_step": STEP_PREFIX
+            + "    variables = model.trainable_variables\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = model.compute_loss(x, y, model(x))\n"
+            "    clipped, global_norm = clip_by_global_norm(tape.gradient(loss, variables), max_norm)\n"
+            "    optimizer.apply(clipped, variables)\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": [],
+    },
+}
