@@ -205,3 +205,4 @@ def test_demo_shows_reference_release_and_partial_scores(course, tmp_path):
     partial = [r for name, r in results.items() if name not in {"reference", "untouched"}]
     assert len(partial) >= 3
     assert all(0 < r.score < r.max_score and r.status == "graded" for r in partial)
+    assert "Class report" in (tmp_path / "demo" / "report.html").read_text()
