@@ -184,9 +184,9 @@ def test_cli_grades_a_colab_zip(course, tmp_path):
         zf.writestr(f"Copy of alice_{FIRST} (1).ipynb", nbformat.writes(build_submission(course, FIRST)))
         zf.writestr(f"alice_{FIRST}.ipynb", nbformat.writes(build_submission(course, FIRST, fill=False)))
     exe = Path(sys.executable).parent / "backprop-lab"
-    result = subprocess.run(
-        [str(exe), "grade", str(archive), "--out", str(tmp_path / "out"), "--lesson", "01", "--workers", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    result = subprocess.run(  # relative paths, run from outside the checkout, as a user would
+        [str(exe), "--course", str(ROOT), "grade", "class.zip", "--out", "out", "--lesson", "01", "--workers", "1"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
     with open(tmp_path / "out" / "gradebook.csv", newline="") as fh:

@@ -108,7 +108,7 @@ def grade(
     from backprop_lab import feedback, gradebook
 
     course = course or Course.locate()
-    out = Path(out)
+    out = Path(out).resolve()
     if workers is not None and workers < 1:
         raise CourseError(f"--workers must be at least 1, got {workers}")
     out.mkdir(parents=True, exist_ok=True)
@@ -191,7 +191,7 @@ def prepare_lesson(course: Course, lesson_id: str, templates_dir: Path) -> Lesso
     try:
         nbgrader_bridge.run_step(result, f"generate_assignment {lesson_id}")
     except RuntimeError as err:
-        raise CourseError(f"the instructor notebook {source} is broken: {err}") from err
+        raise CourseError(f"could not register {lesson_id} with nbgrader: {err}") from err
     tests = tuple(
         (cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
         for cell in nbformat.read(source, as_version=4).cells
