@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,9 @@ from backprop_lab.submissions import Submission, discover
 
 DEFAULT_TIMEOUT = 300
 """Seconds one cell may run before the submission is marked `timeout`."""
+
+KERNEL_STARTUP_TIMEOUT = 300
+"""Seconds a kernel may take to start on a busy machine."""
 
 
 @dataclass
@@ -216,10 +220,17 @@ def grade_submission(
     config = nbgrader_bridge.load_config(course, root, source_directory=str(template.source_dir))
     config = nbgrader_bridge.with_experiment_cells_blanked(config)
     config.Execute.timeout = timeout
-    with nbgrader_bridge.nbgrader_environment():
-        outcome = nbgrader_bridge.api(config).autograde(sub.lesson_id, sub.student_id)
+    config.Execute.startup_timeout = KERNEL_STARTUP_TIMEOUT
+    with tempfile.TemporaryDirectory(prefix="bpl-") as sockets:
+        # Unix sockets instead of TCP ports: parallel kernels cannot race for a port.
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "kernel")
+        with nbgrader_bridge.nbgrader_environment():
+            outcome = nbgrader_bridge.api(config).autograde(sub.lesson_id, sub.student_id)
     if not outcome.get("success"):
-        status, reason = _explain_failure(outcome.get("error") or outcome.get("log") or "")
+        log = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
+        (root / "nbgrader.log").write_text(log)
+        status, reason = _explain_failure(log)
         return _failed(sub, template, status, reason)
     checks = _read_checks(root, sub, template)
     score = sum(c.score for c in checks)
@@ -256,13 +267,18 @@ def _error_message(output) -> str:
     return f"{name}: {value}"[:1000] if value else name
 
 
-def _explain_failure(error: str) -> tuple[str, str]:
-    if "DeadKernelError" in error or "Kernel died" in error:
+def _explain_failure(log: str) -> tuple[str, str]:
+    if "DeadKernelError" in log or "Kernel died" in log:
         return "kernel_died", "the Python kernel died while running the notebook (out of memory?)"
-    if "missing grade cells" in error.lower() or "grade_id" in error:
+    if "missing grade cells" in log.lower() or "grade_id" in log:
         return "cells_altered", "grading cells were deleted or altered"
-    lines = [line for line in error.strip().splitlines() if line.strip()]
-    return "error", (lines[-1] if lines else "nbgrader could not grade this notebook")[:500]
+    errors = [
+        line.removeprefix("[ERROR]").strip()
+        for line in log.splitlines()
+        if line.startswith("[ERROR]") and "Traceback" not in line and "see the the above" not in line
+    ]
+    lines = errors or [line for line in log.strip().splitlines() if line.strip()]
+    return "error", ("; ".join(lines[:3]) if lines else "nbgrader could not grade this notebook")[:500]
 
 
 def _failed(sub: Submission, template: LessonTemplate, status: str, reason: str) -> GradeResult:
