@@ -33,6 +33,9 @@ def check_environment(min_versions: dict[str, tuple[int, ...]] | None = None) ->
         min_versions: mapping of module name to the lowest acceptable version;
             defaults to `MIN_VERSIONS`.
 
+    When TensorFlow is checked, its runtime is started with one tiny
+    operation, so its start-up log lines appear in the calling cell.
+
     Returns:
         A mapping of module name to its installed version string.
 
@@ -57,4 +60,9 @@ def check_environment(min_versions: dict[str, tuple[int, ...]] | None = None) ->
                 f'Upgrade with: pip install -U "{name}>={wanted}" and restart the kernel.'
             )
         found[name] = version
+    if "tensorflow" in found:
+        # Start TensorFlow's runtime now, so that its one-off start-up messages
+        # (device discovery, missing GPU drivers) appear in the setup cell
+        # rather than in the first exercise the student runs.
+        importlib.import_module("tensorflow").zeros(())
     return found

@@ -1,0 +1,213 @@
+"""Known-wrong and alternative-correct submissions of lesson 09.
+
+Each entry replaces solution cells (by grade id) and names the test cells that
+must then score 0; all other test cells must keep full points. The reference
+EarlyStoppingCallback is built on EarlyStopper, so a wrong stopping rule also
+fails test_EarlyStoppingCallback when the callback's scripted logs reach it.
+"""
+
+STOPPER_HEAD = (
+    "class EarlyStopper:\n"
+    "    def __init__(self, patience, min_delta=0.0, mode='min'):\n"
+    "        self.patience, self.min_delta, self.mode = patience, abs(min_delta), mode\n"
+    "        self.best, self.best_epoch, self.wait, self.epoch = None, 0, 0, -1\n"
+    "\n"
+    "    def update(self, value):\n"
+    "        value = float(value)\n"
+    "        self.epoch += 1\n"
+)
+
+
+def stopper(improved, tail="        self.wait += 1\n        return self.wait >= self.patience\n"):
+    """An EarlyStopper whose improvement test and ending are given as source lines."""
+    return (
+        STOPPER_HEAD
+        + "        if self.best is None:\n"
+        "            improved = True\n"
+        "        else:\n"
+        f"            improved = {improved}\n"
+        "        if improved:\n"
+        "            self.best, self.best_epoch, self.wait = value, self.epoch, 0\n"
+        "            return False\n" + tail
+    )
+
+
+MIN_RULE = (
+    "(value < self.best - self.min_delta) if self.mode == 'min' "
+    "else (value > self.best + self.min_delta)"
+)
+
+CALLBACK_INIT = (
+    "class EarlyStoppingCallback(keras.callbacks.Callback):\n"
+    "    def __init__(self, monitor='val_loss', patience=0, min_delta=0.0,"
+    " restore_best_weights=False):\n"
+    "        super().__init__()\n"
+    "        self.monitor, self.patience, self.min_delta = monitor, patience, min_delta\n"
+    "        self.restore_best_weights = restore_best_weights\n"
+)
+CALLBACK_BEGIN = (
+    "    def on_train_begin(self, logs=None):\n"
+    "        self.stopper = EarlyStopper(self.patience, self.min_delta)\n"
+    "        self.best_weights = None\n"
+)
+CALLBACK_EPOCH_END = (
+    "    def on_epoch_end(self, epoch, logs=None):\n"
+    "        value = (logs or {}).get(self.monitor)\n"
+    "        if value is None:\n"
+    "            return\n"
+    "        stop = self.stopper.update(value)\n"
+    "        if self.restore_best_weights and self.stopper.wait == 0:\n"
+    "            self.best_weights = self.model.get_weights()\n"
+    "        if stop:\n"
+    "            self.model.stop_training = True\n"
+)
+CALLBACK_END = (
+    "    def on_train_end(self, logs=None):\n"
+    "        if self.restore_best_weights and self.best_weights is not None:\n"
+    "            self.model.set_weights(self.best_weights)\n"
+)
+
+VARIANTS = {
+    # --- EarlyStopper -------------------------------------------------------------
+    "stopper-counts-a-tie-as-improvement": {
+        "cells": {
+            "EarlyStopper": stopper(
+                "(value <= self.best - self.min_delta) if self.mode == 'min' "
+                "else (value >= self.best + self.min_delta)"
+            )
+        },
+        "failing": ["test_EarlyStopper"],
+    },
+    "stopper-never-resets-wait": {
+        "cells": {
+            "EarlyStopper": STOPPER_HEAD
+            + "        if self.best is None or (" + MIN_RULE + "):\n"
+            "            self.best, self.best_epoch = value, self.epoch\n"
+            "            return self.wait >= self.patience and self.wait > 0\n"
+            "        self.wait += 1\n"
+            "        return self.wait >= self.patience\n"
+        },
+        "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
+    },
+    "stopper-stops-one-epoch-late": {
+        "cells": {
+            "EarlyStopper": stopper(
+                MIN_RULE, tail="        self.wait += 1\n        return self.wait > self.patience\n"
+            )
+        },
+        "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
+    },
+    "stopper-ignores-mode": {
+        "cells": {"EarlyStopper": stopper("value < self.best - self.min_delta")},
+        "failing": ["test_EarlyStopper"],
+    },
+    "stopper-min-delta-in-wrong-direction": {
+        "cells": {
+            "EarlyStopper": stopper(
+                "(value < self.best + self.min_delta) if self.mode == 'min' "
+                "else (value > self.best - self.min_delta)"
+            )
+        },
+        "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
+    },
+    # --- EarlyStoppingCallback ----------------------------------------------------
+    "callback-sets-state-only-in-init": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT
+            + "        self.stopper = EarlyStopper(patience, min_delta)\n"
+            "        self.best_weights = None\n"
+            "\n" + CALLBACK_EPOCH_END + "\n" + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    "callback-keeps-live-weight-references": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT
+            + "\n"
+            + CALLBACK_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END.replace("self.model.get_weights()", "list(self.model.weights)")
+            + "\n"
+            + CALLBACK_END.replace(
+                "self.model.set_weights(self.best_weights)",
+                "self.model.set_weights([w.numpy() for w in self.best_weights])",
+            )
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    "callback-restores-only-when-stopping-early": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT
+            + "\n"
+            + CALLBACK_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END.replace(
+                "            self.model.stop_training = True\n",
+                "            self.model.stop_training = True\n"
+                "            if self.restore_best_weights:\n"
+                "                self.model.set_weights(self.best_weights)\n",
+            )
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    "callback-always-watches-val-loss": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT
+            + "\n"
+            + CALLBACK_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END.replace("get(self.monitor)", "get('val_loss')")
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    # --- alternative correct solutions --------------------------------------------
+    "sign-flip-stopper-and-standalone-callback": {
+        "cells": {
+            # compares sign * value, with best starting at +inf
+            "EarlyStopper": "class EarlyStopper:\n"
+            "    def __init__(self, patience, min_delta=0.0, mode='min'):\n"
+            "        if mode not in ('min', 'max'):\n"
+            "            raise ValueError(mode)\n"
+            "        self.sign = 1.0 if mode == 'min' else -1.0\n"
+            "        self.patience, self.min_delta = patience, abs(min_delta)\n"
+            "        self.best, self.best_epoch, self.wait = None, 0, 0\n"
+            "        self._score, self._seen = float('inf'), 0\n"
+            "\n"
+            "    def update(self, value):\n"
+            "        epoch, self._seen = self._seen, self._seen + 1\n"
+            "        score = self.sign * float(value)\n"
+            "        if score < self._score - self.min_delta or epoch == 0:\n"
+            "            self._score, self.best, self.best_epoch, self.wait = score, float(value), epoch, 0\n"
+            "            return False\n"
+            "        self.wait += 1\n"
+            "        return self.wait >= self.patience\n",
+            # the Keras logic written out, without EarlyStopper
+            "EarlyStoppingCallback": "class EarlyStoppingCallback(keras.callbacks.Callback):\n"
+            "    def __init__(self, monitor='val_loss', patience=0, min_delta=0.0,"
+            " restore_best_weights=False):\n"
+            "        super().__init__()\n"
+            "        self.monitor, self.patience, self.min_delta = monitor, patience, abs(min_delta)\n"
+            "        self.restore_best_weights = restore_best_weights\n"
+            "\n"
+            "    def on_train_begin(self, logs=None):\n"
+            "        self.best, self.wait, self.best_weights = np.inf, 0, None\n"
+            "\n"
+            "    def on_epoch_end(self, epoch, logs=None):\n"
+            "        current = logs[self.monitor]\n"
+            "        self.wait += 1\n"
+            "        if current < self.best - self.min_delta:\n"
+            "            self.best, self.wait = current, 0\n"
+            "            if self.restore_best_weights:\n"
+            "                self.best_weights = self.model.get_weights()\n"
+            "        elif self.wait >= self.patience and epoch > 0:\n"
+            "            self.model.stop_training = True\n"
+            "\n"
+            "    def on_train_end(self, logs=None):\n"
+            "        if self.best_weights is not None:\n"
+            "            self.model.set_weights(self.best_weights)\n",
+        },
+        "failing": [],
+    },
+}
