@@ -38,9 +38,9 @@ from conftest import ROOT
 from backprop_lab.builder import build_submission
 
 try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # reported by the `browser` fixture as a failure, not a skip
-    sync_playwright = None
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # reported by the `browser_installed` fixture as a failure, not a skip
+    expect = sync_playwright = None
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +95,14 @@ READ_CELLS_JS = """
     }))
 """
 
+# The status bar reads "Python 3 (ipykernel) | Idle" once the kernel has started and is idle.
+KERNEL_IDLE_JS = """
+() => {
+    const bar = document.querySelector('#jp-main-statusbar');
+    return !!bar && /\\(ipykernel\\) \\| Idle/.test(bar.textContent);
+}
+"""
+
 # Run All has finished: the kernel is idle, no cell is queued or running ("[*]:"), and the cells named
 # by index have an execution count.
 RUN_FINISHED_JS = """
@@ -109,6 +117,15 @@ RUN_FINISHED_JS = """
     return mustHaveRun.every(index => cells[index] && /\\[\\d+\\]/.test(prompt(cells[index])));
 }
 """
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser_installed():
+    """CI installs both, so a missing one is a failure, not a skip."""
+    if sync_playwright is None:
+        pytest.fail("the JupyterLab browser test needs Playwright: pip install playwright (no `playwright install`)")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"the JupyterLab browser test needs Chromium at {CHROMIUM}: apt-get install -y chromium")
 
 
 @dataclass
@@ -185,7 +202,7 @@ def lab(tmp_path_factory):
     finally:
         process.terminate()  # JupyterLab shuts its kernels down on SIGTERM
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # the session started above: the server and its kernels
             process.wait(timeout=30)
@@ -194,10 +211,6 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """Headless Debian Chromium with a fresh profile, driven by Playwright."""
-    if sync_playwright is None:
-        pytest.fail("the JupyterLab browser test needs Playwright: pip install playwright (no `playwright install`)")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"the JupyterLab browser test needs Chromium at {CHROMIUM}: apt-get install -y chromium")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
@@ -213,7 +226,7 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, lab):
+def page(lab, browser):  # the browser goes first at teardown, then the server
     """A new tab that may only talk to the JupyterLab server."""
     page = browser.new_page()
     page.set_default_timeout(UI_MS)
@@ -232,49 +245,57 @@ def page(browser, lab):
 
 
 class Screenshots:
-    """Numbered screenshots under tmp_path (and `$BACKPROP_LAB_E2E_ARTIFACTS`, for CI to keep)."""
+    """Numbered full-page screenshots in tmp_path/screenshots, copied to `$BACKPROP_LAB_E2E_ARTIFACTS` if set."""
 
-    def __init__(self, folder: Path, prefix: str):
+    def __init__(self, page, folder: Path, prefix: str):
+        self.page, self.prefix, self.count = page, prefix, 0
         self.folders = [folder]
         if os.environ.get("BACKPROP_LAB_E2E_ARTIFACTS"):
             self.folders.append(Path(os.environ["BACKPROP_LAB_E2E_ARTIFACTS"]))
-        self.prefix = prefix
-        self.count = 0
+        for folder in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
 
-    def take(self, page, name: str) -> Path:
+    def take(self, name: str) -> Path:
         self.count += 1
         paths = [folder / f"{self.prefix}-{self.count:02d}-{name}.png" for folder in self.folders]
-        paths[0].parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=paths[0], full_page=True)
+        self.page.screenshot(path=paths[0], full_page=True)
         for path in paths[1:]:
-            path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(paths[0], path)
         return paths[0]
 
-    def whole_notebook(self, page, name: str) -> Path:
-        """The notebook from top to bottom in one image: the window is made as tall as the notebook."""
-        height = page.evaluate(
-            "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
-            ".scrollHeight"
-        )
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": min(16_000, VIEWPORT["height"] + height)})
+    def with_height(self, name: str, height: int) -> Path:
+        """A screenshot with the window made `height` pixels tall (at most 16,000)."""
+        self.page.set_viewport_size({"width": VIEWPORT["width"], "height": min(16_000, height)})
         try:
-            return self.take(page, name)
+            return self.take(name)
         finally:
-            page.set_viewport_size(VIEWPORT)
+            self.page.set_viewport_size(VIEWPORT)
+
+    def whole_notebook(self, name: str) -> Path:
+        """The notebook from top to bottom in one image."""
+        scroller = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+        return self.with_height(name, VIEWPORT["height"] + scroller.evaluate("element => element.scrollHeight"))
 
 
-def open_notebook(page, lab: Lab, path: str, workspace: str):
-    """Opens a notebook in its own workspace and waits until its kernel is idle."""
+@pytest.fixture
+def shots(page, lab, tmp_path, request):
+    """Screenshots of the test's stages; the page's last state is kept too, which helps when a test fails."""
+    screenshots = Screenshots(page, tmp_path / "screenshots", request.node.name.split("_")[1])
+    yield screenshots
+    screenshots.take("final-state")
+    for folder in screenshots.folders[1:]:
+        shutil.copy(lab.log, folder / "jupyterlab.log")
+
+
+def open_notebook(page, lab: Lab, path: str, workspace: str, cell_count: int):
+    """Opens a notebook in its own workspace and waits until all its cells are shown and its kernel is idle."""
     page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}", timeout=PAGE_LOAD_MS)
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD_MS)
-    page.locator('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(
-        timeout=PAGE_LOAD_MS
-    )
+    expect(cells(page)).to_have_count(cell_count, timeout=PAGE_LOAD_MS)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=PAGE_LOAD_MS, polling=500)
     # more room for the notebook: fold the file browser away
     if page.locator("#jp-left-stack").is_visible():
         page.keyboard.press("Control+b")
-        page.locator("#jp-left-stack").wait_for(state="hidden")
+        expect(page.locator("#jp-left-stack")).to_be_hidden()
 
 
 def cells(page):
@@ -325,12 +346,12 @@ def index_of(notebook, grade_id: str) -> int:
     return ids.index(grade_id)
 
 
-def scroll_to(page, index: int):
-    """Scrolls the notebook so that cell `index` is at the top."""
-    cells(page).nth(index).evaluate("cell => cell.scrollIntoView({block: 'start'})")
+def scroll_to(page, index: int, block: str = "start"):
+    """Scrolls the notebook so that cell `index` is at the top (or, with block="end", at the bottom)."""
+    cells(page).nth(index).evaluate("(cell, block) => cell.scrollIntoView({block})", block)
 
 
-def test_student_fills_in_an_exercise_and_its_test_passes(course, lab, page, tmp_path):
+def test_student_fills_in_an_exercise_and_its_test_passes(course, lab, page, shots):
     path = lab.root / "student" / f"{LESSON}.ipynb"
     path.parent.mkdir()
     shutil.copy(course.lesson_path(LESSON), path)
@@ -341,11 +362,9 @@ def test_student_fills_in_an_exercise_and_its_test_passes(course, lab, page, tmp
     next_test = index_of(notebook, "test_dense_backward")
     assert setup < exercise and visible_test == exercise + 1 and next_test > visible_test
     assert "NotImplementedError" in notebook.cells[exercise].source
-    shots = Screenshots(tmp_path / "screenshots", "student")
 
-    open_notebook(page, lab, f"student/{LESSON}.ipynb", "e2e-student")
-    assert cells(page).count() == len(notebook.cells)
-    shots.take(page, "opened")
+    open_notebook(page, lab, f"student/{LESSON}.ipynb", "e2e-student", len(notebook.cells))
+    shots.take("opened")
 
     editor = cells(page).nth(exercise).locator(".cm-content")
     editor.click()
@@ -354,16 +373,16 @@ def test_student_fills_in_an_exercise_and_its_test_passes(course, lab, page, tmp
     assert editor.inner_text().strip() == DENSE_FORWARD
     page.keyboard.press("Escape")
     scroll_to(page, exercise - 1)
-    shots.take(page, "exercise-filled-in")
+    shots.take("exercise-filled-in")
 
     started = time.monotonic()
     run_all(page, must_have_run=[setup, exercise, visible_test, next_test])
     print(f"Run All on the student notebook took {time.monotonic() - started:.0f} s")
     states = page.evaluate(READ_CELLS_JS)
     scroll_to(page, exercise - 1)
-    shots.take(page, "visible-test-passed")
-    scroll_to(page, next_test - 2)
-    shots.take(page, "next-exercise-not-done")
+    shots.take("visible-test-passed")
+    scroll_to(page, next_test - 1)
+    shots.take("next-exercise-not-done")
 
     errors = error_outputs(states)
     # the only error on the page is the next exercise's test, which calls the untouched stub: errors are visible,
@@ -379,19 +398,17 @@ def test_student_fills_in_an_exercise_and_its_test_passes(course, lab, page, tmp
     saved = save(page, path)
     assert saved.cells[exercise].source == DENSE_FORWARD
     assert saved_errors(saved) == {next_test: ["NotImplementedError"]}
-    shots.whole_notebook(page, "whole-notebook")
+    shots.whole_notebook("whole-notebook")
 
 
-def test_solved_lesson_runs_without_errors_and_shows_its_figure(course, lab, page, tmp_path):
+def test_solved_lesson_runs_without_errors_and_shows_its_figure(course, lab, page, shots):
     path = lab.root / "solved" / f"{LESSON}.ipynb"
     path.parent.mkdir()
     nbformat.write(build_submission(course, LESSON), path)
     notebook = nbformat.read(path, as_version=4)
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    shots = Screenshots(tmp_path / "screenshots", "solved")
 
-    open_notebook(page, lab, f"solved/{LESSON}.ipynb", "e2e-solved")
-    assert cells(page).count() == len(notebook.cells)
+    open_notebook(page, lab, f"solved/{LESSON}.ipynb", "e2e-solved", len(notebook.cells))
     started = time.monotonic()
     run_all(page, must_have_run=code_cells)
     print(f"Run All on the solved notebook took {time.monotonic() - started:.0f} s")
@@ -403,22 +420,28 @@ def test_solved_lesson_runs_without_errors_and_shows_its_figure(course, lab, pag
     assert not unrun, f"cells {unrun} did not run"
     figures = [s["index"] for s in states for o in s["outputs"] if o["mime"] == "image/png" and o["images"]]
     assert figures, "the lesson's experiment shows no figure"
-    figure = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img').first
-    figure.wait_for(state="visible")
+    figure = cells(page).nth(figures[0]).locator('.jp-OutputArea-output[data-mime-type="image/png"] img').first
+    expect(figure).to_be_visible()
     assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), "the figure did not load"
     assert not page.errors, page.errors
-
-    # the experiment: its heading, the training cell's output and the figure
-    heading = max(i for i in range(figures[0]) if notebook.cells[i].cell_type == "markdown")
-    scroll_to(page, heading)
-    lesson_shot = shots.take(page, "experiment")
-    scroll_to(page, 0)
-    shots.take(page, "top")
 
     saved = save(page, path)
     assert not saved_errors(saved)
     assert any("image/png" in output.get("data", {}) for cell in saved.cells for output in cell.get("outputs", []))
-    shots.whole_notebook(page, "whole-notebook")
+
+    # the experiment, for the README: its heading at the top, the window made tall enough to show the figure
+    heading = max(i for i in range(figures[0]) if notebook.cells[i].cell_type == "markdown")
+    scroll_to(page, heading)
+    scroller = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").bounding_box()
+    figure_box = figure.bounding_box()
+    overflow = figure_box["y"] + figure_box["height"] + 30 - (scroller["y"] + scroller["height"])
+    height = VIEWPORT["height"] + max(0, round(overflow))
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    scroll_to(page, heading)
+    lesson_shot = shots.with_height("experiment", height)
+    scroll_to(page, 0)
+    shots.take("top")
+    shots.whole_notebook("whole-notebook")
 
     if os.environ.get("BACKPROP_LAB_SCREENSHOTS") == "1":
         target = ROOT / "assets" / "screenshots" / "lesson.png"
