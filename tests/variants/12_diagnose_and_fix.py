@@ -29,15 +29,10 @@ OVERFITTING = "    if gap > OVERFITTING_GAP:\n        return 'overfitting'\n"
 # fixed_recipe from a dict literal of fixes.
 FIXED_TEMPLATE = FIXED_PREFIX + "    fixes = {fixes}\n    return dict(fixes[name])\n"
 GOOD_FIXES = {
-    "vanishing_gradients": {
-        "activation": "relu",
-        "initializer": "he_normal",
-        "optimizer": "adam",
-        "learning_rate": 0.003,
-    },
+    "vanishing_gradients": {"activation": "relu", "initializer": "he_normal"},
     "exploding_gradients": {"init_std": None},
     "dying_relu": {"learning_rate": 0.1},
-    "overfitting": {"dropout": 0.5},
+    "overfitting": {"dropout": 0.5, "learning_rate": 0.003, "epochs": 10},
 }
 
 VARIANTS = {
@@ -147,7 +142,7 @@ VARIANTS = {
             "    elif name == 'dying_relu':\n"
             "        recipe.update(activation='leaky_relu', learning_rate=0.3)\n"
             "    else:\n"
-            "        recipe.update(epochs=5)\n"
+            "        recipe.update(epochs=5, learning_rate=0.003)\n"
             "    return recipe\n",
         },
         "failing": [],
