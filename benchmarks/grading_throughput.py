@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -76,13 +75,9 @@ class Run:
 
 def load_variants(lesson_id: str) -> dict:
     """`VARIANTS` of `tests/variants/<lesson_id>.py`, or {} when the lesson has none."""
-    path = ROOT / "tests" / "variants" / f"{lesson_id}.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location(f"variants_{lesson_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
+    from backprop_lab.builder import load_variants as load
+
+    return load(ROOT / "tests" / "variants" / f"{lesson_id}.py")
 
 
 def class_plan(students: int, variants: dict) -> list[tuple[str, str]]:

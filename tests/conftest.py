@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from backprop_lab import builder
 from backprop_lab.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,13 +29,7 @@ def course() -> Course:
 
 def load_variants(lesson_id: str) -> dict:
     """The `VARIANTS` dict of `tests/variants/<lesson_id>.py` ({} if there is none)."""
-    path = VARIANTS_DIR / f"{lesson_id}.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location(f"variants_{lesson_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
+    return builder.load_variants(VARIANTS_DIR / f"{lesson_id}.py")
 
 
 def copy_course(target: Path, lessons=None) -> Course:

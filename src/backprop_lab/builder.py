@@ -7,7 +7,9 @@ fill each solution cell with the reference code or with replacement code.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 
 import nbformat
 
@@ -64,3 +66,21 @@ def build_submission(course: Course, lesson_id: str, replace=None, *, fill: bool
         elif fill:
             cell.source = reference_code(reference[grade_id])
     return notebook
+
+
+def load_variants(path: str | Path) -> dict:
+    """The `VARIANTS` dict of a variants file (see CONTRIBUTING.md), or {} if there is none.
+
+    Args:
+        path: a file such as `tests/variants/01_manual_backprop.py`.
+
+    Returns:
+        `{scenario: {"cells": {grade_id: source}, "failing": [test grade ids]}}`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"variants_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
