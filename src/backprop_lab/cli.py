@@ -14,9 +14,11 @@ from backprop_lab import __version__
 from backprop_lab.course import Course, CourseError
 
 
-def _progress(result, done: int, total: int) -> None:
+def _progress(result, done: int, total: int, width: int = 24) -> None:
+    """One line per finished submission, led by a progress bar: `[#####-----] 12/40 alice ...`."""
+    filled = round(width * done / total) if total else width
     print(
-        f"[{done}/{total}] {result.student_id} {result.lesson_id}: "
+        f"[{'#' * filled}{'-' * (width - filled)}] [{done}/{total}] {result.student_id} {result.lesson_id}: "
         f"{result.score:g}/{result.max_score:g} {result.status}",
         file=sys.stderr,
         flush=True,
@@ -45,6 +47,9 @@ def cmd_grade(args) -> int:
         lesson=args.lesson,
         workers=args.workers,
         timeout=args.timeout,
+        memory_gb=args.memory,
+        scheduler=args.scheduler,
+        sandboxed=args.sandbox,
         on_result=None if args.quiet else _progress,
     )
     print(format_table(results))
@@ -107,7 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
                    help="submissions graded in parallel (default: %(default)s, the CPU cores)")
     p.add_argument("--timeout", type=int, default=grader.DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="longest a single cell may run (default: %(default)s)")
+                   help="longest one notebook may run (default: %(default)s)")
+    p.add_argument("--memory", type=float, default=grader.DEFAULT_MEMORY_GB, metavar="GIB",
+                   help="address space one notebook may use, in GiB (default: %(default)g)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on the workers of this Dask scheduler (default: on this machine)")
+    p.add_argument("--sandbox", action=argparse.BooleanOptionalAction, default=None,
+                   help="require bubblewrap (--sandbox) or run unsandboxed (--no-sandbox); "
+                   "default: sandbox when bwrap is installed, with a warning otherwise")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_grade)
 

@@ -1,17 +1,24 @@
-"""`backprop-lab grade`: grade a whole class with nbgrader, one submission at a time.
+"""`backprop-lab grade`: grade a whole class, sandboxed, in parallel, here or on a cluster.
 
 The pipeline, one small step each:
 
 1. `discover` the submissions (nbgrader layout, flat folder or zip);
-2. `prepare_lesson`: register each lesson's grade cells in a template gradebook;
-3. `grade_submission`: autograde one notebook in its own nbgrader folder, so a
-   broken notebook cannot stop the batch or touch anyone else's grade;
-4. write `gradebook.csv`, `checks.csv` and one HTML feedback page per student
-   and lesson.
+2. `load_lessons`: read each lesson's trusted cells (solutions with hidden
+   tests) and its released student version;
+3. `check`: reject what cannot be graded (`empty`, `invalid_notebook`,
+   `wrong_lesson`, `not_a_lesson`), `assemble` the program to run from the
+   student's answers and the trusted test cells, and `scan` the student's
+   code for what no exercise needs (`flagged`);
+4. run the programs on sandboxed fork servers (`backprop_lab.engine`):
+   `--workers` of them here, or a Dask cluster's with `--scheduler`;
+5. turn each run's reports into a `GradeResult` (`timeout`, `out_of_memory`,
+   `kernel_died`, `output_limit`, `tampered` or `graded`), and write
+   `gradebook.csv`, `checks.csv` and one HTML feedback page per student and lesson.
 
 Results are cached in `OUT/results/` keyed by the submission's and the
 lesson's content, so grading again is idempotent and an interrupted batch
-resumes without regrading finished submissions.
+resumes without regrading finished submissions. See autograder/README.md for
+what the sandbox and the harness guarantee.
 """
 
 from __future__ import annotations
@@ -19,24 +26,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from backprop_lab import nbgrader_bridge
+from backprop_lab import engine, scan
 from backprop_lab.course import Course, CourseError, notebook_problem
+from backprop_lab.program import Lesson, Program, assemble, lesson_of, redact
+from backprop_lab.sandbox import Limits
 from backprop_lab.submissions import Submission, discover
 
-DEFAULT_TIMEOUT = 300
-"""Seconds one cell may run before the submission is marked `timeout`."""
+DEFAULT_TIMEOUT = int(Limits.timeout)
+"""Seconds one notebook may run before the submission is marked `timeout`."""
 
-KERNEL_STARTUP_TIMEOUT = 300
-"""Seconds a kernel may take to start on a busy machine."""
+DEFAULT_MEMORY_GB = Limits.memory / 2**30
+"""Address space one notebook may use, in GiB."""
 
 
 @dataclass
@@ -70,14 +77,16 @@ class GradeResult:
 
 @dataclass(frozen=True)
 class LessonTemplate:
-    """A lesson registered with nbgrader: its gradebook and its test cells."""
+    """A lesson as the grader sees it: its trusted cells, test cells and a content digest."""
 
-    lesson_id: str
-    root: Path
-    source_dir: Path
+    lesson: Lesson
     max_score: float
     tests: tuple[tuple[str, float], ...]
     digest: str
+
+    @property
+    def lesson_id(self) -> str:
+        return self.lesson.lesson_id
 
 
 def default_workers() -> int:
@@ -93,6 +102,9 @@ def grade(
     lesson: str | None = None,
     workers: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    memory_gb: float = DEFAULT_MEMORY_GB,
+    scheduler: str | None = None,
+    sandboxed: bool | None = None,
     on_result: Callable[[GradeResult, int, int], None] | None = None,
 ) -> list[GradeResult]:
     """Grades every submission under `submissions` and writes the results to `out`.
@@ -102,8 +114,11 @@ def grade(
         out: output folder; `gradebook.csv`, `checks.csv`, `feedback/` go here.
         course: the course; found from the current folder when None.
         lesson: lesson id (or its number) of a flat folder or zip.
-        workers: parallel graders; one per CPU core when None.
-        timeout: seconds a single cell may run.
+        workers: parallel graders on this machine; one per CPU core when None.
+        timeout: seconds a whole notebook may run.
+        memory_gb: GiB of address space a notebook may use.
+        scheduler: address of a Dask scheduler (`tcp://HOST:PORT`) to grade on; None grades here.
+        sandboxed: require bubblewrap (True), never use it (False), or use it when installed (None).
         on_result: called as `on_result(result, done, total)` after each submission.
 
     Returns:
@@ -115,37 +130,40 @@ def grade(
     out = Path(out).resolve()
     if workers is not None and workers < 1:
         raise CourseError(f"--workers must be at least 1, got {workers}")
+    if timeout <= 0 or memory_gb <= 0:
+        raise CourseError("--timeout and --memory must be positive")
+    limits = Limits(timeout=float(timeout), memory=int(memory_gb * 2**30))
     out.mkdir(parents=True, exist_ok=True)
-    work = out / ".work"
-    found = discover(Path(submissions), course, lesson, work)
-    templates = {
-        lesson_id: prepare_lesson(course, lesson_id, work / "templates")
-        for lesson_id in sorted({s.lesson_id for s in found if not s.problem})
-    }
+    found = discover(Path(submissions), course, lesson, out / ".work")
+    templates = load_lessons(course)
 
     results: list[GradeResult] = []
-    pending: list[tuple[Submission, LessonTemplate, str]] = []
+    pending: list[tuple[Submission, LessonTemplate, Program, str]] = []
     for sub in found:
         template = templates.get(sub.lesson_id)
         cached = _cached(out, sub, template)
         if cached is not None:
             results.append(cached)
-        elif sub.problem or template is None:
-            results.append(_problem_result(sub, course))
+            continue
+        checked = check(sub, template, templates, course)
+        if isinstance(checked, GradeResult):
+            checked.key = _key(sub, template) if template else ""
+            results.append(checked)
         else:
-            problem = notebook_problem(sub.path)
-            if problem:
-                results.append(_failed(sub, template, "invalid_notebook", problem))
-            else:
-                pending.append((sub, template, _key(sub, template)))
+            pending.append((sub, template, checked, _key(sub, template)))
 
     total = len(found)
     for done, result in enumerate(results, 1):
         if on_result:
             on_result(result, done, total)
+    if pending and not scheduler and not engine.sandbox.bwrap_path() and sandboxed is None:
+        print(engine.UNSANDBOXED_WARNING, file=sys.stderr, flush=True)
+    jobs = [((i,), program.as_jobs()) for i, (_, _, program, _) in enumerate(pending)]
     done = len(results)
-    jobs = [(sub, template, key, course.root, str(work / "runs"), timeout) for sub, template, key in pending]
-    for result in _run(jobs, workers or default_workers()):
+    for (index,), answer in engine.run_jobs(jobs, limits, workers or default_workers(), scheduler, sandboxed):
+        sub, template, program, key = pending[index]
+        result = interpret(sub, template, program, answer, limits)
+        result.key = key
         _save(out, result)
         results.append(result)
         done += 1
@@ -160,125 +178,122 @@ def grade(
     return results
 
 
-def _run(jobs, workers: int):
-    if workers == 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield _grade_job(job)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        yield from pool.map(_grade_job, jobs)
-
-
-def _grade_job(job) -> GradeResult:
-    sub, template, key, course_root, runs_dir, timeout = job
-    result = grade_submission(Course(Path(course_root)), sub, template, Path(runs_dir), timeout)
-    result.key = key
-    return result
-
-
-def prepare_lesson(course: Course, lesson_id: str, templates_dir: Path) -> LessonTemplate:
-    """Registers a lesson with nbgrader in a template folder shared by all its submissions."""
+def load_lessons(course: Course) -> dict[str, LessonTemplate]:
+    """Every lesson of the course, read from its solution (trusted cells) and its release."""
     from backprop_lab.release import check_source
 
-    check_source(course, lesson_id)
-    source = course.solution_path(lesson_id)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    root = templates_dir / lesson_id
-    if root.exists():
-        shutil.rmtree(root)
-    source_dir = root / "source"
-    (source_dir / lesson_id).mkdir(parents=True)
-    shutil.copyfile(source, source_dir / lesson_id / source.name)
-    config = nbgrader_bridge.load_config(course, root, source_directory=str(source_dir))
-    with nbgrader_bridge.nbgrader_environment():
-        result = nbgrader_bridge.api(config).generate_assignment(lesson_id, force=True, create=True)
-    try:
-        nbgrader_bridge.run_step(result, f"generate_assignment {lesson_id}")
-    except RuntimeError as err:
-        raise CourseError(f"could not register {lesson_id} with nbgrader: {err}") from err
-    tests = tuple(
-        (cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
-        for cell in nbformat.read(source, as_version=4).cells
-        if cell.metadata.get("nbgrader", {}).get("grade")
-    )
-    return LessonTemplate(
-        lesson_id, root, source_dir, sum(p for _, p in tests), tests, digest
-    )
+    templates = {}
+    for lesson_id in course.lesson_ids():
+        check_source(course, lesson_id)
+        source, released = course.solution_path(lesson_id), course.lesson_path(lesson_id)
+        if not released.is_file():
+            raise CourseError(f"{released} is missing: run `backprop-lab release {lesson_id}`")
+        lesson = Lesson.load(lesson_id, source, released)
+        tests = tuple(
+            (cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
+            for cell in nbformat.read(source, as_version=4).cells
+            if cell.metadata.get("nbgrader", {}).get("grade")
+        )
+        digest = hashlib.sha256(source.read_bytes() + released.read_bytes()).hexdigest()[:16]
+        templates[lesson_id] = LessonTemplate(lesson, sum(p for _, p in tests), tests, digest)
+    return templates
 
 
-def grade_submission(
-    course: Course, sub: Submission, template: LessonTemplate, runs_dir: Path, timeout: int
-) -> GradeResult:
-    """Autogrades one notebook in a folder of its own and reads back its grades."""
-    root = runs_dir / sub.lesson_id / sub.student_id
-    if root.exists():
-        shutil.rmtree(root)
-    submitted = root / "submitted" / sub.student_id / sub.lesson_id
-    submitted.mkdir(parents=True)
-    shutil.copyfile(sub.path, submitted / f"{sub.lesson_id}.ipynb")
-    shutil.copyfile(template.root / "gradebook.db", root / "gradebook.db")
-    config = nbgrader_bridge.load_config(course, root, source_directory=str(template.source_dir))
-    config = nbgrader_bridge.with_experiment_cells_blanked(config)
-    config.Execute.timeout = timeout
-    config.Execute.startup_timeout = KERNEL_STARTUP_TIMEOUT
-    with tempfile.TemporaryDirectory(prefix="bpl-") as sockets:
-        # Unix sockets instead of TCP ports: parallel kernels cannot race for a port.
-        config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = os.path.join(sockets, "kernel")
-        with nbgrader_bridge.nbgrader_environment():
-            outcome = nbgrader_bridge.api(config).autograde(sub.lesson_id, sub.student_id)
-    if not outcome.get("success"):
-        log = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
-        (root / "nbgrader.log").write_text(log)
-        status, reason = _explain_failure(log)
-        return _failed(sub, template, status, reason)
-    checks = _read_checks(root, sub, template)
-    score = sum(c.score for c in checks)
-    status, reason = "graded", sub.note
-    if any(c.message.startswith("CellTimeoutError") for c in checks):
-        status, reason = "timeout", f"a cell ran longer than {timeout} s"
-    return GradeResult(sub.student_id, sub.lesson_id, score, template.max_score, status, reason, checks)
+def check(sub: Submission, template: LessonTemplate | None, templates: dict, course: Course):
+    """The `Program` to run for a submission, or the `GradeResult` that says why it cannot run."""
+    if sub.problem or template is None:
+        return _problem_result(sub, course)
+    problem = notebook_problem(sub.path)
+    if problem:
+        status = "empty" if problem in ("the file is empty", "the notebook has no code cells") else "invalid_notebook"
+        return _failed(sub, template, status, problem)
+    notebook = nbformat.read(sub.path, as_version=4)
+    owner = lesson_of(notebook, {k: t.lesson for k, t in templates.items()})
+    if owner is None:
+        return _failed(sub, template, "not_a_lesson",
+                       f"the notebook has none of {sub.lesson_id}'s grading cells (was it started from the lesson?)")
+    if owner != sub.lesson_id:
+        return _failed(sub, template, "wrong_lesson", f"this is lesson {owner}, submitted as {sub.lesson_id}")
+    program = assemble(template.lesson, notebook)
+    flags = [f for i, c in enumerate(program.cells) if c.kind == "student"
+             for f in scan.findings(c.source, f"cell {c.grade_id or i}")]
+    if flags:
+        return _failed(sub, template, "flagged",
+                       "score withheld for review: the code " + "; ".join(flags[:6]) + ". No exercise needs this.")
+    return program
 
 
-def _read_checks(root: Path, sub: Submission, template: LessonTemplate) -> list[CheckResult]:
-    from nbgrader.api import Gradebook
+def interpret(sub: Submission, template: LessonTemplate, program: Program, answer: dict,
+              limits: Limits) -> GradeResult:
+    """A `GradeResult` from a fork server's answer: one check per test cell, plus a status."""
+    if "worker_error" in answer:
+        return _failed(sub, template, "kernel_died", f"the grading worker died: {answer['worker_error'][:300]}")
+    outcomes, tamper = _read_events(answer["events"], len(program.cells))
+    if tamper:
+        return _failed(sub, template, "tampered", f"score withheld: the code {tamper}")
+    points = dict(template.tests)
+    checks = {}
+    for index, cell in enumerate(program.cells):
+        if cell.kind != "test" or cell.grade_id in checks:
+            continue
+        event = outcomes.get(index)
+        ok = bool(event and event.get("ok"))
+        message = "" if ok else _message(event, template.lesson)
+        checks[cell.grade_id] = CheckResult(cell.grade_id, points[cell.grade_id] if ok else 0.0,
+                                            points[cell.grade_id], message)
+    ordered = [checks.get(gid, CheckResult(gid, 0.0, pts, "the test did not run")) for gid, pts in template.tests]
+    status, reason = _status(answer, outcomes, program, limits)
+    reason = "; ".join(r for r in [reason, *program.notes, sub.note] if r)
+    return GradeResult(sub.student_id, sub.lesson_id, sum(c.score for c in ordered), template.max_score,
+                       status, reason, ordered)
 
-    db_url = f"sqlite:///{root / 'gradebook.db'}"
-    with Gradebook(db_url) as gb:
-        notebook = gb.find_submission_notebook(sub.lesson_id, sub.lesson_id, sub.student_id)
-        scores = {g.name: float(g.score) for g in notebook.grades}
-    graded = root / "autograded" / sub.student_id / sub.lesson_id / f"{sub.lesson_id}.ipynb"
-    messages = {}
-    for cell in nbformat.read(graded, as_version=4).cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if grade_id and errors:
-            messages[grade_id] = _error_message(errors[0])
-    return [
-        CheckResult(grade_id, scores.get(grade_id, 0.0), points, messages.get(grade_id, ""))
-        for grade_id, points in template.tests
-    ]
+
+def _read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str]:
+    """The harness's reports: exactly one per cell, in order, then `end`; anything else is tampering."""
+    outcomes: dict[int, dict] = {}
+    ended = False
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return outcomes, "wrote forged reports to the grader"
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "tamper":
+            return outcomes, str(event.get("reason", "tampered with the grader"))[:500]
+        index = event.get("index") if kind == "cell" else None
+        expected = len(outcomes)
+        if ended or (kind == "cell" and index != expected) or kind not in ("cell", "end") or expected > cell_count:
+            return outcomes, "wrote forged reports to the grader"
+        if kind == "end":
+            ended = True
+        else:
+            outcomes[index] = event
+    return outcomes, ""
 
 
-def _error_message(output) -> str:
-    name, value = output.get("ename", "Error"), str(output.get("evalue", "")).strip()
+def _status(answer: dict, outcomes: dict, program: Program, limits: Limits) -> tuple[str, str]:
+    errors = {event.get("ename") for event in outcomes.values()}
+    tail = answer.get("output_tail", "")
+    if answer.get("timed_out"):
+        return "timeout", f"the notebook ran longer than {limits.timeout:g} s (checks after that point scored 0)"
+    if "MemoryError" in errors or "bad_alloc" in tail or "ResourceExhaustedError" in errors:
+        return "out_of_memory", f"the notebook ran out of memory (limit {limits.memory / 2**30:g} GiB)"
+    if answer.get("output_size", 0) >= limits.output:
+        return "output_limit", f"the notebook printed more than {limits.output // 2**20} MiB"
+    if len(outcomes) < len(program.cells):
+        code = answer.get("exit_code")
+        how = f"exit code {code}" if code is not None and code >= 0 else f"signal {-code}" if code else "no exit code"
+        return "kernel_died", f"the notebook's process stopped before the end ({how})"
+    return program.status, ""
+
+
+def _message(event: dict | None, lesson: Lesson) -> str:
+    if event is None:
+        return "the test did not run (the notebook stopped before it)"
+    name, value = event.get("ename") or "Error", str(event.get("evalue", "")).strip()
     if name == "NotImplementedError" and not value:
         return "NotImplementedError: this exercise is not done yet (the stub still raises)."
-    return f"{name}: {value}"[:1000] if value else name
-
-
-def _explain_failure(log: str) -> tuple[str, str]:
-    if "DeadKernelError" in log or "Kernel died" in log:
-        return "kernel_died", "the Python kernel died while running the notebook (out of memory?)"
-    if "missing grade cells" in log.lower() or "grade_id" in log:
-        return "cells_altered", "grading cells were deleted or altered"
-    errors = [
-        line.removeprefix("[ERROR]").strip()
-        for line in log.splitlines()
-        if line.startswith("[ERROR]") and "Traceback" not in line and "see the the above" not in line
-    ]
-    lines = errors or [line for line in log.strip().splitlines() if line.strip()]
-    return "error", ("; ".join(lines[:3]) if lines else "nbgrader could not grade this notebook")[:500]
+    return redact(f"{name}: {value}"[:1000] if value else name, lesson)
 
 
 def _failed(sub: Submission, template: LessonTemplate, status: str, reason: str) -> GradeResult:

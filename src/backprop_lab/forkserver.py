@@ -1,0 +1,185 @@
+"""The grading worker: imports TensorFlow once, then forks one child per submission.
+
+Starting a kernel and importing TensorFlow costs about 5 CPU-seconds, far more
+than a lesson's checks. This process pays it once: it imports TensorFlow,
+Keras, IPython and the course helpers (running no TensorFlow op, so forking
+stays safe), then for every job read from stdin it forks a child that runs
+the submission (`backprop_lab.harness`) under resource limits, kills whatever
+the child left behind, and writes one JSON line to stdout.
+
+Run it as `python -m backprop_lab.forkserver [--sandboxed]`, normally inside
+`bwrap` (see `backprop_lab.sandbox`); `--sandboxed` says it has a PID
+namespace of its own, so that every process but itself may be killed after a job.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+PR_SET_DUMPABLE = 4
+MAX_VERDICT_BYTES = 4 * 2**20
+
+
+def preload() -> None:
+    """Imports what every lesson imports, without running a TensorFlow op."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import keras  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import tensorflow  # noqa: F401
+    from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
+
+    import backprop_lab.checks  # noqa: F401
+    import backprop_lab.data  # noqa: F401
+    import backprop_lab.harness  # noqa: F401
+    import backprop_lab.plotting  # noqa: F401
+
+
+def main(argv=None) -> int:
+    """Serves jobs from stdin until it closes."""
+    sandboxed = "--sandboxed" in (argv if argv is not None else sys.argv[1:])
+    # Not dumpable: a child running as the same user cannot ptrace this process or read its memory.
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    channel = os.dup(1)
+    os.dup2(2, 1)  # stray prints go to the log, never into the answers
+    preload()
+    scratch = Path(os.environ.get("HOME", "/tmp")) / "job"
+
+    def send(message: dict) -> None:
+        os.write(channel, (json.dumps(message) + "\n").encode())
+
+    send({"event": "ready", "pid": os.getpid()})
+    for line in sys.stdin:
+        job = json.loads(line)
+        send(run_job(job, scratch, sandboxed, channel))
+    return 0
+
+
+def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
+    """Runs one submission in a forked child and returns what happened.
+
+    Args:
+        job: `{"cells": [...], "limits": {...}}` (see `backprop_lab.sandbox.Limits`).
+        scratch: the child's working folder, emptied before and after.
+        sandboxed: this process owns its PID namespace.
+        channel: this server's answer file descriptor, closed in the child.
+
+    Returns:
+        `events` (the harness's reports), `exit_code`, `exit_signal`,
+        `timed_out`, `output_size` and `output_tail`.
+    """
+    limits = job["limits"]
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read_end)
+            os.close(channel)
+            _enter_limits(scratch, limits, sandboxed)
+            from backprop_lab import harness
+
+            harness.run(job["cells"], write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    raw, timed_out, status = _collect(read_end, pid, time.monotonic() + limits["timeout"], sandboxed)
+    os.close(read_end)
+    log = scratch / "output.log"
+    size = log.stat().st_size if log.exists() else 0
+    tail = _tail(log)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "events": [line.decode("utf-8", "replace") for line in raw.splitlines()],
+        "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
+        "timed_out": timed_out,
+        "output_size": size,
+        "output_tail": tail,
+    }
+
+
+def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:
+    os.setpgid(0, 0)
+    os.chdir(scratch)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output"], limits["output"]))
+    if sandboxed:  # counted per user namespace: only the sandbox's own processes and threads
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    log = os.open(scratch / "output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    os.close(devnull)
+
+
+def _collect(fd: int, pid: int, deadline: float, sandboxed: bool) -> tuple[bytes, bool, int | None]:
+    """Reads the child's reports until it and its descendants are gone, or the deadline passes."""
+    raw, status, timed_out = b"", None, False
+    while True:
+        ready, _, _ = select.select([fd], [], [], max(0.0, min(0.5, deadline - time.monotonic())))
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            raw += chunk
+            if len(raw) > MAX_VERDICT_BYTES:
+                break
+        if status is None:
+            done, wait_status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = wait_status
+                _kill_leftovers(pid, sandboxed)  # leftovers may hold the pipe open
+        if time.monotonic() >= deadline:
+            timed_out = status is None
+            break
+    _kill_leftovers(pid, sandboxed)
+    if status is None:
+        _, status = os.waitpid(pid, 0)
+    return raw, timed_out, status
+
+
+def _kill_leftovers(pid: int, sandboxed: bool) -> None:
+    """Kills the child and everything it started (inside the sandbox: every process but this one)."""
+    if sandboxed:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in (1, os.getpid()):
+                _kill(int(entry.name))
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: Path, size: int = 4000) -> str:
+    if not path.exists():
+        return ""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - size))
+        return fh.read().decode("utf-8", "replace")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

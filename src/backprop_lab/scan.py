@@ -1,0 +1,99 @@
+"""Reads the student's code before it runs and flags what an exercise never needs.
+
+No lesson asks a student to patch a library, walk the interpreter's frames or
+garbage collector, write to raw file descriptors, start processes or threads,
+read the environment, or define what `==` means. Code that does is not run
+blind: `findings` names each construct and its cell, and the grader withholds
+the score for the instructor to review (status `flagged`).
+
+This is a screen, not a proof: obfuscated code can slip past it, which is why
+the sandbox and the harness's integrity checks stand behind it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from IPython.core.inputtransformer2 import TransformerManager
+
+FORBIDDEN_MODULES = {
+    "ctypes", "gc", "inspect", "importlib", "builtins", "subprocess", "multiprocessing", "threading",
+    "_thread", "socket", "signal", "atexit", "pty", "resource", "sysconfig", "marshal", "pickle", "dill",
+}
+FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "getattr", "setattr",
+                   "delattr", "get_ipython"}
+FORBIDDEN_ATTRIBUTES = {
+    "__globals__", "__closure__", "__code__", "__subclasses__", "__builtins__", "__dict__", "__class__",
+    "__bases__", "__mro__", "tb_frame", "f_back", "f_locals", "f_globals", "gi_frame", "cell_contents",
+}
+FORBIDDEN_SYSTEM_CALLS = {
+    "settrace", "setprofile", "addaudithook", "_getframe", "modules", "environ", "getenv", "putenv", "system",
+    "popen", "fork", "forkpty", "kill", "killpg", "write", "writev", "pwrite", "dup", "dup2", "fdopen", "open",
+    "_exit", "execv", "execve", "execvp", "spawnv", "ptrace", "setsid",
+}
+"""Attributes of `os` and `sys` (and `posix`) an exercise never needs."""
+FORBIDDEN_METHODS = {"__eq__", "__ne__", "__bool__", "__array_ufunc__", "__array_function__", "__instancecheck__"}
+_ASSIGNABLE_ROOTS = {"np", "numpy", "tf", "tensorflow", "keras", "plt", "checks", "data", "plotting", "math",
+                     "os", "sys", "backprop_lab", "matplotlib"}
+
+_transformer = TransformerManager()
+
+
+def findings(source: str, label: str) -> list[str]:
+    """What `source` does that no exercise needs, one sentence each.
+
+    Args:
+        source: a code cell, IPython syntax allowed.
+        label: how to name the cell in the sentences (`cell relu`, `cell 7`).
+
+    Returns:
+        Sentences such as `cell relu: replaces np.allclose`; empty when clean.
+    """
+    try:
+        tree = ast.parse(_transformer.transform_cell(source))
+    except (SyntaxError, ValueError):
+        return []  # it cannot run either; the cell simply fails
+    found = []
+    for node in ast.walk(tree):
+        found += [f"{label}: {what}" for what in _node_findings(node)]
+    return sorted(set(found))
+
+
+def _node_findings(node) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [f"imports {a.name}" for a in node.names if a.name.split(".")[0] in FORBIDDEN_MODULES]
+    if isinstance(node, ast.ImportFrom):
+        root = (node.module or "").split(".")[0]
+        return [f"imports from {node.module}"] if root in FORBIDDEN_MODULES or root == "sys" else []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
+        return [f"calls {node.func.id}()"]
+    if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
+        return [f"uses .{node.attr}"]
+    if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_SYSTEM_CALLS
+            and isinstance(node.value, ast.Name) and node.value.id in {"os", "sys", "posix"}):
+        return [f"uses {node.value.id}.{node.attr}"]
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+        return [f"replaces {_dotted(t)}" for t in targets if _patches_library(t)]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FORBIDDEN_METHODS:
+        return [f"defines {node.name}"]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.lower()
+        return [f"mentions {word!r}" for word in ("nbgrader", "/proc", "/dev/fd", "bwrap", "sandbox") if word in text]
+    return []
+
+
+def _patches_library(target) -> bool:
+    """`np.allclose = ...`, `tf.math.x = ...`, `checks.assert_close = ...`."""
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+        if isinstance(target, ast.Name):
+            return target.id in _ASSIGNABLE_ROOTS
+    return False
+
+
+def _dotted(node) -> str:
+    try:
+        return ast.unparse(node)
+    except (AttributeError, ValueError):
+        return "a library attribute"
