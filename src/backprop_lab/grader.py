@@ -186,15 +186,14 @@ def load_lessons(course: Course) -> dict[str, LessonTemplate]:
     for lesson_id in course.lesson_ids():
         check_source(course, lesson_id)
         source, released = course.solution_path(lesson_id), course.lesson_path(lesson_id)
-        if not released.is_file():
-            raise CourseError(f"{released} is missing: run `backprop-lab release {lesson_id}`")
+        released = released if released.is_file() else None  # unreleased: compare with the source
         lesson = Lesson.load(lesson_id, source, released)
         tests = tuple(
             (cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
             for cell in nbformat.read(source, as_version=4).cells
             if cell.metadata.get("nbgrader", {}).get("grade")
         )
-        digest = hashlib.sha256(source.read_bytes() + released.read_bytes()).hexdigest()[:16]
+        digest = hashlib.sha256(source.read_bytes() + (released.read_bytes() if released else b"")).hexdigest()[:16]
         templates[lesson_id] = LessonTemplate(lesson, sum(p for _, p in tests), tests, digest)
     return templates
 
@@ -228,7 +227,7 @@ def interpret(sub: Submission, template: LessonTemplate, program: Program, answe
     """A `GradeResult` from a fork server's answer: one check per test cell, plus a status."""
     if "worker_error" in answer:
         return _failed(sub, template, "kernel_died", f"the grading worker died: {answer['worker_error'][:300]}")
-    outcomes, tamper = _read_events(answer["events"], len(program.cells))
+    outcomes, tamper, out_of_memory = _read_events(answer["events"], len(program.cells))
     if tamper:
         return _failed(sub, template, "tampered", f"score withheld: the code {tamper}")
     points = dict(template.tests)
@@ -242,41 +241,48 @@ def interpret(sub: Submission, template: LessonTemplate, program: Program, answe
         checks[cell.grade_id] = CheckResult(cell.grade_id, points[cell.grade_id] if ok else 0.0,
                                             points[cell.grade_id], message)
     ordered = [checks.get(gid, CheckResult(gid, 0.0, pts, "the test did not run")) for gid, pts in template.tests]
-    status, reason = _status(answer, outcomes, program, limits)
+    status, reason = _status(answer, outcomes, out_of_memory, program, limits)
     reason = "; ".join(r for r in [reason, *program.notes, sub.note] if r)
     return GradeResult(sub.student_id, sub.lesson_id, sum(c.score for c in ordered), template.max_score,
                        status, reason, ordered)
 
 
-def _read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str]:
-    """The harness's reports: exactly one per cell, in order, then `end`; anything else is tampering."""
+def _read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str, bool]:
+    """The harness's reports: one per cell, in order, then `end` (or `oom`); anything else is tampering.
+
+    Returns:
+        `(outcomes by cell index, what tampering was seen or "", whether memory ran out)`.
+    """
     outcomes: dict[int, dict] = {}
+    forged = "wrote forged reports to the grader"
     ended = False
     for line in lines:
         try:
             event = json.loads(line)
         except ValueError:
-            return outcomes, "wrote forged reports to the grader"
+            return outcomes, forged, False
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "tamper":
-            return outcomes, str(event.get("reason", "tampered with the grader"))[:500]
-        index = event.get("index") if kind == "cell" else None
-        expected = len(outcomes)
-        if ended or (kind == "cell" and index != expected) or kind not in ("cell", "end") or expected > cell_count:
-            return outcomes, "wrote forged reports to the grader"
+            return outcomes, str(event.get("reason", "tampered with the grader"))[:500], False
+        if ended or kind not in ("cell", "end", "oom") or len(outcomes) >= cell_count and kind == "cell":
+            return outcomes, forged, False
+        if kind == "cell" and event.get("index") != len(outcomes):
+            return outcomes, forged, False
+        if kind == "oom":
+            return outcomes, "", True
         if kind == "end":
             ended = True
         else:
-            outcomes[index] = event
-    return outcomes, ""
+            outcomes[event["index"]] = event
+    return outcomes, "", False
 
 
-def _status(answer: dict, outcomes: dict, program: Program, limits: Limits) -> tuple[str, str]:
+def _status(answer: dict, outcomes: dict, oom: bool, program: Program, limits: Limits) -> tuple[str, str]:
     errors = {event.get("ename") for event in outcomes.values()}
     tail = answer.get("output_tail", "")
     if answer.get("timed_out"):
         return "timeout", f"the notebook ran longer than {limits.timeout:g} s (checks after that point scored 0)"
-    if "MemoryError" in errors or "bad_alloc" in tail or "ResourceExhaustedError" in errors:
+    if oom or "MemoryError" in errors or "bad_alloc" in tail or "ResourceExhaustedError" in errors:
         return "out_of_memory", f"the notebook ran out of memory (limit {limits.memory / 2**30:g} GiB)"
     if answer.get("output_size", 0) >= limits.output:
         return "output_limit", f"the notebook printed more than {limits.output // 2**20} MiB"

@@ -153,9 +153,15 @@ def run(cells: list[dict], verdict_fd: int) -> None:
             report(event="cell", index=index, **_exec(cell["source"], namespace, index))
             continue
         before = {k: id(v) for k, v in namespace.items()}
-        result = shell.run_cell(cell["source"], store_history=True, silent=False)
-        error = result.error_in_exec or result.error_before_exec
+        try:
+            result = shell.run_cell(cell["source"], store_history=True, silent=False)
+            error = result.error_in_exec or result.error_before_exec
+        except Exception as err:  # noqa: BLE001 - e.g. IPython could not print a traceback (output limit)
+            error = err
         report(event="cell", index=index, ok=error is None, **_describe(error))
+        if isinstance(error, MemoryError):  # like a kernel killed for memory: the notebook stops here
+            report(event="oom")
+            return
         if cell["kind"] == "locked":
             integrity.protect(before, namespace)
     problems = integrity.problems(namespace)

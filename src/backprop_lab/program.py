@@ -60,7 +60,8 @@ class Lesson:
         return {gid for _, gid, _ in self.cells}
 
     @classmethod
-    def load(cls, lesson_id: str, source_path, release_path) -> Lesson:
+    def load(cls, lesson_id: str, source_path, release_path=None) -> Lesson:
+        """Reads a lesson's trusted cells from its source, and its released cells when there is a release."""
         source = nbformat.read(source_path, as_version=4)
         cells, hidden = [], set()
         setup = next((c.source for c in source.cells if "setup" in c.metadata.get("tags", [])), "")
@@ -71,7 +72,7 @@ class Lesson:
             kind = "answer" if meta.get("solution") else "test" if meta.get("grade") else "locked"
             cells.append((kind, meta["grade_id"], cell.source))
             hidden |= _hidden_lines(cell.source)
-        released = {
+        released = {} if release_path is None else {
             c.metadata["nbgrader"]["grade_id"]: c.source
             for c in nbformat.read(release_path, as_version=4).cells
             if c.metadata.get("nbgrader", {}).get("grade_id")

@@ -1,0 +1,160 @@
+"""Broken and malicious submissions of lesson 01, each with the grade it must get.
+
+Every scenario becomes a student named after it (`infinite-loop`, `patch-numpy`, ...)
+in one class graded by `backprop-lab grade`, next to honest students. A scenario is
+
+    "name": {
+        "build": how to make the notebook (see `build` in tests/test_hostile_submissions.py):
+            {"cells": {grade_id: source}}  answers replaced, the others filled with the reference;
+            {"append": {grade_id: source}}  code added after the reference answer of that cell;
+            {"edit": callable}             a function that edits the filled notebook;
+            {"raw": text}                  the file's exact content;
+        "failing": the test cells that must score 0 ("all" for every one),
+        "status": the status the gradebook must show,
+        "reason": a phrase the reason must contain,
+    }
+
+Sources use `{ref:grade_id}` for the reference answer of a cell.
+"""
+
+LESSON = "01_manual_backprop"
+
+WRONG_FORWARD = "def dense_forward(x, W, b):\n    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n"
+
+
+def _delete_test_cell(notebook):
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sgd_step"]
+
+
+def _weaken_test_cell(notebook):
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_dense_forward":
+            cell.source = "pass  # the test was here"
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "dense_forward":
+            cell.source = WRONG_FORWARD
+
+
+def _duplicate_answer_cell(notebook):
+    index = next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "sgd_step")
+    copy = notebook.cells[index].copy()
+    copy.metadata = dict(copy.metadata)
+    copy.id = "a-copy-of-sgd-step"
+    notebook.cells.insert(index + 1, copy)
+
+
+def _strip_metadata(notebook):
+    for cell in notebook.cells:
+        cell.metadata.pop("nbgrader", None)
+
+
+def _colab_metadata(notebook):
+    """What a notebook downloaded from Colab carries: cell ids and Colab's own metadata."""
+    notebook.metadata["colab"] = {"provenance": [], "toc_visible": True}
+    notebook.metadata["accelerator"] = "GPU"
+    for i, cell in enumerate(notebook.cells):
+        cell.metadata["id"] = f"cell{i:04d}"
+        if cell.cell_type == "code":
+            cell.metadata["colab"] = {"base_uri": "https://localhost:8080/"}
+            cell.metadata["outputId"] = f"out{i:04d}"
+
+
+SCENARIOS = {
+    # --- honest, but unusual --------------------------------------------------
+    "colab-download": {"build": {"edit": _colab_metadata}, "failing": [], "status": "graded", "reason": ""},
+    "duplicated-answer-cell": {
+        "build": {"edit": _duplicate_answer_cell}, "failing": [], "status": "graded", "reason": "",
+    },
+    # --- broken ----------------------------------------------------------------
+    "infinite-loop": {
+        "build": {"cells": {"relu_backward": "while True:\n    pass\n"}},
+        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
+                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "status": "timeout", "reason": "ran longer than",
+    },
+    "memory-hog": {
+        "build": {"append": {"relu_backward": "hog = bytearray(64 * 2**30)\n"}},
+        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
+                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "status": "out_of_memory", "reason": "ran out of memory",
+    },
+    "segfault": {
+        "build": {"append": {"relu_backward": "import faulthandler\nfaulthandler._sigsegv()\n"}},
+        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
+                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "status": "kernel_died", "reason": "signal 11",
+    },
+    "print-flood": {
+        "build": {"append": {"dense_forward": "for _ in range(400):\n    print('spam ' * 20000)\n"}},
+        "failing": [], "status": "output_limit", "reason": "printed more than",
+    },
+    "deleted-test-cell": {
+        "build": {"edit": _delete_test_cell}, "failing": [], "status": "cells_deleted", "reason": "test_sgd_step",
+    },
+    "wrong-lesson": {"build": {"lesson": "02_activations"}, "failing": "all", "status": "wrong_lesson",
+                     "reason": "02_activations"},
+    "metadata-stripped": {"build": {"edit": _strip_metadata}, "failing": "all", "status": "not_a_lesson",
+                          "reason": "grading cells"},
+    "empty-notebook": {"build": {"raw": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
+                       "failing": "all", "status": "empty", "reason": "no code cells"},
+    # --- cheating --------------------------------------------------------------
+    "edited-test-cell": {
+        "build": {"edit": _weaken_test_cell}, "failing": ["test_dense_forward", "test_mlp_loss_and_grads"],
+        "status": "cells_altered", "reason": "test_dense_forward",
+    },
+    "patch-numpy": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + "np.allclose = lambda *args, **kwargs: True\n"}},
+        "failing": "all", "status": "flagged", "reason": "replaces np.allclose",
+    },
+    "patch-numpy-through-alias": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + "alias = np\nalias.allclose = lambda *a, **k: True\n"}},
+        "failing": "all", "status": "tampered", "reason": "numpy: allclose",
+    },
+    "patch-check-helpers": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "helpers = checks\nhelpers.assert_close = lambda *a, **k: None\n"
+            "helpers.assert_gradients_match = lambda *a, **k: None\n")}},
+        "failing": "all", "status": "tampered", "reason": "backprop_lab.checks",
+    },
+    "walk-class-hierarchy": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "t = type(tf.constant(0.0))\nfor base in t.__mro__:\n    pass\n")}},
+        "failing": "all", "status": "flagged", "reason": "uses .__mro__",
+    },
+    "patch-tensorflow-class": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "Var = tf.Variable\nVar.assign_sub = lambda self, delta, **kwargs: self\n")}},
+        "failing": "all", "status": "tampered", "reason": "changed the class",
+    },
+    "rebind-checks": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "class Lenient:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
+            "checks = Lenient()\n")}},
+        "failing": "all", "status": "tampered", "reason": "rebound names the lesson defined: checks",
+    },
+    "equal-to-anything": {
+        "build": {"cells": {"dense_forward": (
+            "Anything = type('Anything', (), {'__eq__': lambda self, other: True, '__ne__': lambda s, o: False})\n"
+            "def dense_forward(x, W, b):\n    return Anything()\n")}},
+        "failing": ["test_dense_forward", "test_mlp_loss_and_grads"], "status": "graded", "reason": "",
+    },
+    "skip-later-cells": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "import IPython\n"
+            "IPython.get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n")}},
+        "failing": "all", "status": "graded", "reason": "",
+    },
+    "grading-detector": {
+        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
+            "import os\nGRADED = any(k.startswith('NBGRADER') for k in os.environ)\n")}},
+        "failing": "all", "status": "flagged", "reason": "uses os.environ",
+    },
+    "steal-solutions": {  # {root}, {submissions} and {out} are the real paths of this grading run
+        "build": {"append": {"dense_forward": (
+            "import os.path\n"
+            "wanted = ['{root}/solutions/01_manual_backprop/01_manual_backprop.ipynb', '{root}/tests',\n"
+            "          '{submissions}/reference/01_manual_backprop/01_manual_backprop.ipynb', '{out}/results']\n"
+            "seen = [path for path in wanted if os.path.exists(path)]\n"
+            "if seen:\n    raise RuntimeError('the grader let the notebook see ' + repr(seen))\n")}},
+        "failing": [], "status": "graded", "reason": "",
+    },
+}
