@@ -16,20 +16,30 @@ from collections import defaultdict
 from pathlib import Path
 
 from backprop_lab.course import CourseError
+from backprop_lab.gradebook import read_gradebook
 
 HELP_THRESHOLD = 0.5
 """Students whose mean score share is below this are listed as possibly needing help."""
 
 
-def _read(path: Path) -> list[dict]:
+def _existing(path: Path) -> Path:
     if not path.is_file():
         raise CourseError(f"{path} not found: run `backprop-lab grade SUBMISSIONS --out {path.parent}` first")
-    with open(path, newline="") as fh:
+    return path
+
+
+def _read(path: Path) -> list[dict]:
+    with open(_existing(path), newline="") as fh:
         return list(csv.DictReader(fh))
 
 
 def summarize(gradebook: list[dict], checks: list[dict]) -> dict:
     """The numbers behind the report.
+
+    Args:
+        gradebook: rows of `gradebook.csv` (the lesson id in `assignment`,
+            as in nbgrader's export).
+        checks: rows of `checks.csv` (the lesson id in `lesson`).
 
     Returns:
         A dict with `lessons` (sorted ids), `shares` (lesson -> list of
@@ -38,21 +48,21 @@ def summarize(gradebook: list[dict], checks: list[dict]) -> dict:
         (lesson -> students without a submission), `problems` (rows whose
         status is not `graded`) and `need_help` (student -> mean share).
     """
-    lessons = sorted({row["lesson"] for row in gradebook})
+    lessons = sorted({row["assignment"] for row in gradebook})
     students = sorted({row["student_id"] for row in gradebook})
     shares: dict[str, list[float]] = defaultdict(list)
     per_student: dict[str, list[float]] = defaultdict(list)
     submitted: dict[str, set] = defaultdict(set)
     problems = []
     for row in gradebook:
-        submitted[row["lesson"]].add(row["student_id"])
+        submitted[row["assignment"]].add(row["student_id"])
         share = float(row["score"]) / float(row["max_score"]) if float(row["max_score"]) else 0.0
         per_student[row["student_id"]].append(share)
         if row["status"] == "graded":
-            shares[row["lesson"]].append(share)
+            shares[row["assignment"]].append(share)
         else:
             problems.append(row)
-    graded = {(r["student_id"], r["lesson"]) for r in gradebook if r["status"] == "graded"}
+    graded = {(r["student_id"], r["assignment"]) for r in gradebook if r["status"] == "graded"}
     failures: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for row in checks:
         if (row["student_id"], row["lesson"]) in graded:
@@ -148,7 +158,7 @@ def render_report(summary: dict) -> str:
         parts.append("<h2>Submissions that could not be graded normally</h2><table>"
                      "<tr><th>student</th><th>lesson</th><th>status</th><th>reason</th></tr>")
         for row in summary["problems"]:
-            parts.append(f"<tr><td>{esc(row['student_id'])}</td><td>{esc(row['lesson'])}</td>"
+            parts.append(f"<tr><td>{esc(row['student_id'])}</td><td>{esc(row['assignment'])}</td>"
                          f"<td>{esc(row['status'])}</td><td>{esc(row['reason'])}</td></tr>")
         parts.append("</table>")
     parts.append(f"<h2>Students who may need help</h2><p>Mean score below {HELP_THRESHOLD:.0%} "
@@ -166,7 +176,7 @@ def render_report(summary: dict) -> str:
 def write_report(out: str | Path) -> Path:
     """Writes `OUT/report.html` from the grading results in `OUT` and returns its path."""
     out = Path(out)
-    summary = summarize(_read(out / "gradebook.csv"), _read(out / "checks.csv"))
+    summary = summarize(read_gradebook(_existing(out / "gradebook.csv")), _read(out / "checks.csv"))
     path = out / "report.html"
     path.write_text(render_report(summary), encoding="utf-8")
     return path
