@@ -95,7 +95,8 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
         finally:
             os._exit(0)
     os.close(write_end)
-    raw, timed_out, status = _collect(read_end, pid, time.monotonic() + limits["timeout"], sandboxed)
+    deadline = time.monotonic() + limits["timeout"]
+    raw, stopped, status = _collect(read_end, pid, deadline, limits["processes"] if sandboxed else None, sandboxed)
     os.close(read_end)
     log = scratch / "output.log"
     size = log.stat().st_size if log.exists() else 0
@@ -104,7 +105,8 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
     return {
         "events": [line.decode("utf-8", "replace") for line in raw.splitlines()],
         "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
-        "timed_out": timed_out,
+        "timed_out": stopped == "timeout",
+        "process_limit": stopped == "processes",
         "output_size": size,
         "output_tail": tail,
     }
@@ -116,8 +118,6 @@ def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output"], limits["output"]))
-    if sandboxed:  # counted per user namespace: only the sandbox's own processes and threads
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     log = os.open(scratch / "output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -127,11 +127,15 @@ def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:
     os.close(devnull)
 
 
-def _collect(fd: int, pid: int, deadline: float, sandboxed: bool) -> tuple[bytes, bool, int | None]:
-    """Reads the child's reports until it and its descendants are gone, or the deadline passes."""
-    raw, status, timed_out = b"", None, False
+def _collect(fd: int, pid: int, deadline: float, max_processes: int | None, sandboxed: bool):
+    """Reads the child's reports until it and its descendants are gone, or a limit is hit.
+
+    Returns:
+        `(reports, "" or the limit hit: "timeout" or "processes", the child's wait status)`.
+    """
+    raw, status, stopped = b"", None, ""
     while True:
-        ready, _, _ = select.select([fd], [], [], max(0.0, min(0.5, deadline - time.monotonic())))
+        ready, _, _ = select.select([fd], [], [], max(0.0, min(0.1, deadline - time.monotonic())))
         if ready:
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -145,12 +149,20 @@ def _collect(fd: int, pid: int, deadline: float, sandboxed: bool) -> tuple[bytes
                 status = wait_status
                 _kill_leftovers(pid, sandboxed)  # leftovers may hold the pipe open
         if time.monotonic() >= deadline:
-            timed_out = status is None
+            stopped = "timeout" if status is None else ""
+            break
+        if max_processes is not None and status is None and _process_count() > max_processes:
+            stopped = "processes"
             break
     _kill_leftovers(pid, sandboxed)
     if status is None:
         _, status = os.waitpid(pid, 0)
-    return raw, timed_out, status
+    return raw, stopped, status
+
+
+def _process_count() -> int:
+    """Processes in this PID namespace, besides bwrap's init and this server."""
+    return sum(1 for entry in os.scandir("/proc") if entry.name.isdigit()) - 2
 
 
 def _kill_leftovers(pid: int, sandboxed: bool) -> None:

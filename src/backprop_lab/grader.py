@@ -284,6 +284,8 @@ def _status(answer: dict, outcomes: dict, oom: bool, program: Program, limits: L
         return "timeout", f"the notebook ran longer than {limits.timeout:g} s (checks after that point scored 0)"
     if oom or "MemoryError" in errors or "bad_alloc" in tail or "ResourceExhaustedError" in errors:
         return "out_of_memory", f"the notebook ran out of memory (limit {limits.memory / 2**30:g} GiB)"
+    if answer.get("process_limit"):
+        return "process_limit", f"the notebook started more than {limits.processes} processes"
     if answer.get("output_size", 0) >= limits.output:
         return "output_limit", f"the notebook printed more than {limits.output // 2**20} MiB"
     if len(outcomes) < len(program.cells):

@@ -39,13 +39,14 @@ class Limits:
     Args:
         timeout: wall-clock seconds for the whole notebook.
         memory: bytes of address space (`RLIMIT_AS`) of the notebook's process.
-        processes: processes and threads the sandbox user may run at once (`RLIMIT_NPROC`).
+        processes: processes the notebook may run at once (counted by the fork server ten times a
+            second inside the sandbox's PID namespace; threads are not counted).
         output: bytes of output (stdout, stderr, files in scratch) per file (`RLIMIT_FSIZE`).
     """
 
     timeout: float = 600.0
     memory: int = 8 * 2**30
-    processes: int = 512
+    processes: int = 64
     output: int = 16 * 2**20
 
 

@@ -87,6 +87,13 @@ SCENARIOS = {
                     "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
         "status": "kernel_died", "reason": "signal 11",
     },
+    "fork-bomb": {
+        "build": {"append": {"relu_backward": (
+            "import os as system\nimport time\nwhile True:\n    if system.fork() == 0:\n        time.sleep(600)\n")}},
+        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
+                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "status": "process_limit", "reason": "more than 64 processes",
+    },
     "print-flood": {
         "build": {"append": {"dense_forward": "for _ in range(400):\n    print('spam ' * 20000)\n"}},
         "failing": [], "status": "output_limit", "reason": "printed more than",
