@@ -184,13 +184,21 @@ def run_jobs(
 
 _dask_pools: dict[tuple, WorkerPool] = {}
 _dask_lock = threading.Lock()
+_dask_jobs = 0
 
 
 def run_on_this_machine(cells: list[dict], limits: dict, sandboxed: bool | None) -> dict:
     """A Dask task: runs one job on the Dask worker's own fork servers (kept between tasks)."""
+    global _dask_jobs
     with _dask_lock:
         pool = _dask_pools.setdefault((sandboxed,), WorkerPool(os.cpu_count() or 1, sandboxed))
+        _dask_jobs += 1
     return pool.run(cells, Limits(**limits))
+
+
+def dask_jobs_run() -> int:
+    """How many jobs this process ran as a Dask worker (for `client.run`)."""
+    return _dask_jobs
 
 
 def _run_on_dask(jobs, limits: Limits, scheduler: str, sandboxed: bool | None):
