@@ -13,31 +13,10 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from backprop_lab.course import Course
-
-EXPERIMENT_TAG = "experiment"
-
-
-class BlankExperimentCells(NbGraderPreprocessor):
-    """Empties cells tagged `experiment` so that grading skips long training runs.
-
-    Only cells without nbgrader metadata are touched: a student cannot switch
-    off a test or a solution cell by tagging it.
-    """
-
-    tag = Unicode(EXPERIMENT_TAG, help="Cells with this tag are not executed.").tag(config=True)
-
-    def preprocess_cell(self, cell, resources, index):
-        if self.tag in cell.metadata.get("tags", []) and "nbgrader" not in cell.metadata:
-            cell.source = f"# ({self.tag} cell skipped while grading)"
-            if cell.cell_type == "code":
-                cell.outputs = []
-        return cell, resources
 
 
 def load_config(course: Course, root: Path, **course_dir) -> Config:
@@ -57,15 +36,6 @@ def load_config(course: Course, root: Path, **course_dir) -> Config:
     for key, value in course_dir.items():
         setattr(config.CourseDirectory, key, value)
     config.NbGraderAPI.log_level = logging.ERROR
-    return config
-
-
-def with_experiment_cells_blanked(config: Config) -> Config:
-    """Adds `BlankExperimentCells` to autograding's sanitising steps."""
-    from nbgrader.converters.autograde import Autograde
-
-    steps = list(Autograde.class_traits()["sanitize_preprocessors"].default())
-    config.Autograde.sanitize_preprocessors = [*steps, BlankExperimentCells]
     return config
 
 

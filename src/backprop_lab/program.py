@@ -9,7 +9,8 @@ submission in its own order and builds a `Program`:
   from the instructor's source,
   hidden tests included, whatever the submission contains: an edited test is
   replaced, a deleted one restored, a duplicated one run once;
-- cells tagged `experiment` (long demonstrations) are left out.
+- cells tagged `experiment` (long demonstrations) are left out, unless they
+  carry nbgrader metadata: tagging a test cell does not switch it off.
 
 What was wrong with the notebook's structure is reported, not fatal: the
 program is still graded and the status says what happened.
@@ -115,7 +116,7 @@ def assemble(lesson: Lesson, notebook: nbformat.NotebookNode) -> Program:
     has_setup = False
     for cell in notebook.cells:
         tags = cell.metadata.get("tags", [])
-        if cell.cell_type != "code" or "experiment" in tags:
+        if cell.cell_type != "code" or ("experiment" in tags and not _grade_id(cell)):
             continue
         if lesson.setup and ("setup" in tags or cell.source.strip() == lesson.setup.strip()):
             if not has_setup:

@@ -20,8 +20,9 @@ FORBIDDEN_MODULES = {
     "ctypes", "gc", "inspect", "importlib", "builtins", "subprocess", "multiprocessing", "threading",
     "_thread", "socket", "signal", "atexit", "pty", "resource", "sysconfig", "marshal", "pickle", "dill",
 }
-FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "getattr", "setattr",
-                   "delattr", "get_ipython"}
+FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "get_ipython"}
+ATTRIBUTE_CALLS = {"getattr", "setattr", "delattr"}
+"""Allowed with a plain attribute name (`getattr(history, "history", history)`), on objects, not libraries."""
 FORBIDDEN_ATTRIBUTES = {
     "__globals__", "__closure__", "__code__", "__subclasses__", "__builtins__", "__dict__", "__class__",
     "__bases__", "__mro__", "tb_frame", "f_back", "f_locals", "f_globals", "gi_frame", "cell_contents",
@@ -33,6 +34,9 @@ FORBIDDEN_SYSTEM_CALLS = {
 }
 """Attributes of `os` and `sys` (and `posix`) an exercise never needs."""
 FORBIDDEN_METHODS = {"__eq__", "__ne__", "__bool__", "__array_ufunc__", "__array_function__", "__instancecheck__"}
+CODE_MAGICS = {"time", "timeit", "capture"}
+"""Magics whose argument is Python code: the code is scanned."""
+HARMLESS_MAGICS = {"matplotlib", "config", "load_ext", "tensorboard", "who", "whos"}
 _ASSIGNABLE_ROOTS = {"np", "numpy", "tf", "tensorflow", "keras", "plt", "checks", "data", "plotting", "math",
                      "os", "sys", "backprop_lab", "matplotlib"}
 
@@ -53,10 +57,34 @@ def findings(source: str, label: str) -> list[str]:
         tree = ast.parse(_transformer.transform_cell(source))
     except (SyntaxError, ValueError):
         return []  # it cannot run either; the cell simply fails
-    found = []
+    found, magic_calls = [], set()
     for node in ast.walk(tree):
-        found += [f"{label}: {what}" for what in _node_findings(node)]
+        magic = _magic(node)
+        if magic is not None:
+            name, code = magic
+            magic_calls.add(id(node.func.value))
+            if name in CODE_MAGICS:
+                found += findings(code, label)
+            elif name not in HARMLESS_MAGICS:
+                found.append(f"{label}: uses the %{name} magic")
+        elif not (isinstance(node, ast.Call) and id(node) in magic_calls):
+            found += [f"{label}: {what}" for what in _node_findings(node)]
     return sorted(set(found))
+
+
+def _magic(node) -> tuple[str, str] | None:
+    """`(name, code)` of a transformed IPython magic `get_ipython().run_line_magic("time", "x = 1")`."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    owner = node.func.value
+    if not (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "get_ipython"):
+        return None
+    args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else "" for a in node.args]
+    if node.func.attr == "run_line_magic" and len(args) >= 2:
+        return args[0], args[1]
+    if node.func.attr == "run_cell_magic" and len(args) >= 3:
+        return args[0], args[2]
+    return node.func.attr, ""  # system (`!cmd`), getoutput, ...
 
 
 def _node_findings(node) -> list[str]:
@@ -67,6 +95,8 @@ def _node_findings(node) -> list[str]:
         return [f"imports from {node.module}"] if root in FORBIDDEN_MODULES or root == "sys" else []
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
         return [f"calls {node.func.id}()"]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ATTRIBUTE_CALLS:
+        return [f"calls {node.func.id}() with a computed name or on a library"] if _reaches_around(node) else []
     if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
         return [f"uses .{node.attr}"]
     if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_SYSTEM_CALLS
@@ -81,6 +111,16 @@ def _node_findings(node) -> list[str]:
         text = node.value.lower()
         return [f"mentions {word!r}" for word in ("nbgrader", "/proc", "/dev/fd", "bwrap", "sandbox") if word in text]
     return []
+
+
+def _reaches_around(call: ast.Call) -> bool:
+    """`getattr(obj, name)` with a computed or private name, or `setattr(np, ...)` on a library."""
+    if len(call.args) < 2:
+        return True
+    target, name = call.args[0], call.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)) or name.value.startswith("_"):
+        return True
+    return isinstance(target, ast.Name) and target.id in _ASSIGNABLE_ROOTS
 
 
 def _patches_library(target) -> bool:

@@ -1,0 +1,63 @@
+"""The code scan: silent on every honest submission, loud on what no exercise needs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import load_variants, selected_lessons
+
+from backprop_lab import scan
+from backprop_lab.builder import build_submission
+from backprop_lab.program import Lesson, assemble
+
+
+@pytest.mark.parametrize("lesson", selected_lessons())
+def test_reference_release_and_every_variant_pass_the_scan(course, lesson):
+    template = Lesson.load(lesson, course.solution_path(lesson), course.lesson_path(lesson))
+    notebooks = {"reference": build_submission(course, lesson),
+                 "untouched": build_submission(course, lesson, fill=False)}
+    notebooks.update({name: build_submission(course, lesson, v["cells"]) for name, v in load_variants(lesson).items()})
+    for name, notebook in notebooks.items():
+        program = assemble(template, notebook)
+        found = [f for c in program.cells if c.kind == "student" for f in scan.findings(c.source, c.grade_id)]
+        assert not found, f"{lesson} {name}: an honest submission would be flagged: {found}"
+
+
+@pytest.mark.parametrize("source, finding", [
+    ("np.allclose = lambda *a, **k: True", "replaces np.allclose"),
+    ("tf.math.reduce_sum = None", "replaces tf.math.reduce_sum"),
+    ("checks.assert_close = print", "replaces checks.assert_close"),
+    ("del np.testing", "replaces np.testing"),
+    ("setattr(np, 'allclose', min)", "calls setattr()"),
+    ("f = getattr(obj, name)", "calls getattr()"),
+    ("import ctypes", "imports ctypes"),
+    ("import gc\ngc.get_objects()", "imports gc"),
+    ("from inspect import currentframe", "imports from inspect"),
+    ("from sys import modules", "imports from sys"),
+    ("import sys\nsys.settrace(None)", "uses sys.settrace"),
+    ("import sys\nframe = sys._getframe(1)", "uses sys._getframe"),
+    ("import os\nos.write(5, b'{}')", "uses os.write"),
+    ("import os\nleak = os.environ", "uses os.environ"),
+    ("try:\n    1/0\nexcept Exception as e:\n    f = e.__traceback__.tb_frame.f_back", "uses .f_back"),
+    ("fn.__globals__['x'] = 1", "uses .__globals__"),
+    ("class A:\n    def __eq__(self, other):\n        return True", "defines __eq__"),
+    ("exec('x = 1')", "calls exec()"),
+    ("__import__('os')", "calls __import__()"),
+    ("open('/proc/self/environ').read()", "mentions '/proc'"),
+    ("get_ipython().events.register('pre_run_cell', f)", "calls get_ipython()"),
+    ("%time import threading", "imports threading"),
+])
+def test_hostile_constructs_are_flagged(source, finding):
+    found = scan.findings(source, "cell relu")
+    assert any(finding in f and f.startswith("cell relu: ") for f in found), found
+
+
+@pytest.mark.parametrize("source", [
+    "def relu(x):\n    return tf.maximum(x, 0.0)",
+    "history = getattr(history, 'history', history)",
+    "import numpy as np\nimport sys\nprint('debug', file=sys.stderr)",
+    "model.compile(optimizer='sgd', loss='mse')",
+    "%matplotlib inline\nplt.plot([1, 2])",
+    "def broken(:\n",  # a syntax error is not a finding: the cell simply fails when it runs
+])
+def test_ordinary_code_is_not_flagged(source):
+    assert scan.findings(source, "cell") == []
