@@ -28,3 +28,21 @@ c.Execute.interrupt_on_timeout = True
 
 # Keep the student notebooks free of nbgrader's per-cell checksums diff noise.
 c.ClearOutput.enabled = True
+
+# Feedback pages (`nbgrader generate_feedback`) render autograded notebooks, which hold the hidden
+# tests again: cut them out, and cut the tracebacks that would quote them down to their message.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "backprop_lab.nbgrader_feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Plain nbgrader's exchange (release_assignment, fetch_assignment, submit, collect) is a folder that
+# every user of the JupyterHub can write to; this is nbgrader's default, set your own here.
+# c.Exchange.root = "/srv/nbgrader/exchange"
+
+# Due dates live in nbgrader's database, one per lesson you assign:
+#   nbgrader db assignment add 01_manual_backprop --duedate="2026-12-01 23:59:00 UTC"
+# `nbgrader export` then has each submission's timestamp and late penalty. Late work loses nothing
+# unless you choose a penalty, e.g. zero points:
+# c.LateSubmissionPlugin.penalty_method = "zero"
