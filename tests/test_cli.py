@@ -7,9 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, copy_course
+from conftest import ROOT, copy_course, write_class
+
+from backprop_lab.builder import build_submission
 
 EXE = shutil.which("backprop-lab", path=str(Path(sys.executable).parent))
+LESSON = "01_manual_backprop"
 
 
 def run(*args, cwd=ROOT):
@@ -37,14 +40,43 @@ def test_grade_help_shows_api_defaults():
     (["--course", "{tmp}", "release"], "is not a Backprop Lab course folder"),
     (["grade", "{tmp}/flat", "--out", "{tmp}/out"], "name the lesson with --lesson"),
     (["grade", "{tmp}/flat", "--out", "{tmp}/out", "--lesson", "01", "--workers", "0"], "--workers must be"),
+    (["grade", "{tmp}/class", "--out", "{tmp}/out", "--scheduler", "tcp://127.0.0.1:9"],
+     "could not reach the Dask scheduler at tcp://127.0.0.1:9"),
 ])
-def test_errors_are_clear_and_without_traceback(tmp_path, args, message):
+def test_errors_are_clear_and_without_traceback(course, tmp_path, args, message):
     (tmp_path / "flat").mkdir()
     (tmp_path / "flat" / "alice_lesson.ipynb").write_text("{}")
+    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
     result = run(*[a.format(tmp=tmp_path) for a in args])
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _without_bwrap() -> dict:
+    """An environment whose PATH has this venv's bin/ only: no `bwrap` to be found."""
+    import os
+
+    return {**os.environ, "PATH": str(Path(sys.executable).parent)}
+
+
+def test_sandbox_required_but_missing_is_a_clear_error(course, tmp_path):
+    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
+    result = subprocess.run([EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--sandbox"],
+                            cwd=tmp_path, env=_without_bwrap(),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "--sandbox needs bubblewrap" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_without_bubblewrap_grading_still_works_with_a_loud_warning(course, tmp_path):
+    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
+    result = subprocess.run([EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "1"],
+                            cwd=tmp_path, env=_without_bwrap(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: bubblewrap (bwrap) is not installed" in result.stderr
+    assert "alice" in result.stdout and "16/16" in result.stderr.replace(" ", "")
 
 
 def test_missing_command_is_a_usage_error():

@@ -144,7 +144,7 @@ def test_gradebook_and_feedback_files(course, corpus):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == GRADEBOOK_COLUMNS
     assert len(rows) == len(results)
-    row = next(r for r in rows if r["student_id"] == "reference" and r["lesson"] == FIRST)
+    row = next(r for r in rows if r["student_id"] == "reference" and r["assignment"] == FIRST)
     assert float(row["score"]) == float(row["max_score"]) and row["status"] == "graded"
     hidden = _hidden_test_lines(course, FIRST)
     assert hidden

@@ -204,7 +204,13 @@ def dask_jobs_run() -> int:
 def _run_on_dask(jobs, limits: Limits, scheduler: str, sandboxed: bool | None):
     from distributed import Client, as_completed
 
-    with Client(scheduler, timeout="30s") as client:
+    from backprop_lab.course import CourseError
+
+    try:
+        client = Client(scheduler, timeout="15s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise CourseError(f"could not reach the Dask scheduler at {scheduler}: {err}") from err
+    with client:
         futures = {
             client.submit(run_on_this_machine, cells, asdict(limits), sandboxed, pure=False, retries=1): tag
             for tag, cells in jobs

@@ -156,6 +156,8 @@ def grade(
     for done, result in enumerate(results, 1):
         if on_result:
             on_result(result, done, total)
+    if sandboxed and not scheduler and not engine.sandbox.bwrap_path():
+        raise CourseError("--sandbox needs bubblewrap (`bwrap`): install Debian's `bubblewrap` package")
     if pending and not scheduler and not engine.sandbox.bwrap_path() and sandboxed is None:
         print(engine.UNSANDBOXED_WARNING, file=sys.stderr, flush=True)
     jobs = [((i,), program.as_jobs()) for i, (_, _, program, _) in enumerate(pending)]
