@@ -8,8 +8,8 @@ touched:
   like in a kernel; test cells run with a plain `exec` called from here, so
   IPython input transformers, hooks or events registered by the student
   cannot rewrite or skip them;
-- before every test cell the `Integrity` snapshot taken before any student
-  code ran is compared with the live interpreter (NumPy, TensorFlow, Keras,
+- before and after every test cell the `Integrity` snapshot taken before any
+  student code ran is compared with the live interpreter (NumPy, TensorFlow, Keras,
   the check helpers, builtins, tracing hooks); a difference is reported as
   tampering and the remaining tests are not run;
 - an audit hook installed first reports attempts to add other audit hooks
@@ -147,10 +147,12 @@ def run(cells: list[dict], verdict_fd: int) -> None:
     for index, cell in enumerate(cells):
         if cell["kind"] == "test":
             problems = integrity.problems(namespace)
+            outcome = _exec(cell["source"], namespace, index) if not problems else {}
+            problems = problems or integrity.problems(namespace)  # patched while the test ran?
             if problems:
                 report(event="tamper", reason="; ".join(problems))
                 return
-            report(event="cell", index=index, **_exec(cell["source"], namespace, index))
+            report(event="cell", index=index, **outcome)
             continue
         before = {k: id(v) for k, v in namespace.items()}
         try:

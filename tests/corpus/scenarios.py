@@ -136,6 +136,13 @@ SCENARIOS = {
             "Var = tf.Variable\nVar.assign_sub = lambda self, delta, **kwargs: self\n")}},
         "failing": "all", "status": "tampered", "reason": "changed the class",
     },
+    "patch-during-test": {
+        "build": {"cells": {"dense_forward": (
+            "def dense_forward(x, W, b):\n    import backprop_lab.checks as helpers\n"
+            "    helpers.assert_close = helpers.assert_shape = lambda *a, **k: None\n"
+            "    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n")}},
+        "failing": "all", "status": "tampered", "reason": "changed backprop_lab.checks",
+    },
     "rebind-checks": {
         "build": {"cells": {"dense_forward": WRONG_FORWARD + (
             "class Lenient:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
