@@ -29,18 +29,18 @@ HONEST = {"reference": [], "untouched": "all", "forward-forgets-bias": None}
 TIMEOUT = 40
 
 
-def build(course, spec: dict, paths: dict):
-    """The notebook (or raw text) of one scenario."""
+def build(course, lesson: str, spec: dict, paths: dict):
+    """The notebook (or raw text) of one scenario, submitted for `lesson`."""
     if "raw" in spec:
         return spec["raw"]
-    if "lesson" in spec:
-        return build_submission(course, spec["lesson"])
+    if "from_lesson" in spec:
+        return build_submission(course, spec["from_lesson"])
     reference = {k: reference_code(v) for k, v in
-                 solution_cells(nbformat.read(course.solution_path(LESSON), as_version=4)).items()}
+                 solution_cells(nbformat.read(course.solution_path(lesson), as_version=4)).items()}
     cells = dict(spec.get("cells", {}))
     for grade_id, extra in spec.get("append", {}).items():
         cells[grade_id] = reference[grade_id] + "\n" + extra.format(**paths)
-    notebook = build_submission(course, LESSON, cells)
+    notebook = build_submission(course, lesson, cells)
     if "edit" in spec:
         spec["edit"](notebook)
     return notebook
@@ -50,7 +50,10 @@ def build(course, spec: dict, paths: dict):
 def graded(course, tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     paths = {"root": ROOT, "submissions": root / "class", "out": root / "out"}
-    notebooks = {(name, LESSON): build(course, spec["build"], paths) for name, spec in SCENARIOS.items()}
+    notebooks = {
+        (name, spec.get("lesson", LESSON)): build(course, spec.get("lesson", LESSON), spec["build"], paths)
+        for name, spec in SCENARIOS.items()
+    }
     notebooks[("reference", LESSON)] = build_submission(course, LESSON)
     notebooks[("untouched", LESSON)] = build_submission(course, LESSON, fill=False)
     variant = load_variants(LESSON)["forward-forgets-bias"]

@@ -9,6 +9,8 @@ in one class graded by `backprop-lab grade`, next to honest students. A scenario
             {"append": {grade_id: source}}  code added after the reference answer of that cell;
             {"edit": callable}             a function that edits the filled notebook;
             {"raw": text}                  the file's exact content;
+            {"from_lesson": lesson_id}     the reference solution of another lesson;
+        "lesson": the lesson it is submitted for (default: lesson 01),
         "failing": the test cells that must score 0 ("all" for every one),
         "status": the status the gradebook must show,
         "reason": a phrase the reason must contain,
@@ -46,6 +48,14 @@ def _duplicate_answer_cell(notebook):
     notebook.cells.insert(index + 1, copy)
 
 
+def _duplicate_test_cell(notebook):
+    index = next(i for i, c in enumerate(notebook.cells) if _gid(c) == "test_relu_backward")
+    copy = notebook.cells[index].copy()
+    copy.metadata = dict(copy.metadata)
+    copy.id = "a-copy-of-a-test"
+    notebook.cells.insert(index + 1, copy)
+
+
 def _strip_metadata(notebook):
     for cell in notebook.cells:
         cell.metadata.pop("nbgrader", None)
@@ -67,6 +77,10 @@ SCENARIOS = {
     "colab-download": {"build": {"edit": _colab_metadata}, "failing": [], "status": "graded", "reason": ""},
     "duplicated-answer-cell": {
         "build": {"edit": _duplicate_answer_cell}, "failing": [], "status": "graded", "reason": "",
+    },
+    "duplicated-test-cell": {
+        "build": {"edit": _duplicate_test_cell}, "failing": [], "status": "cells_duplicated",
+        "reason": "test_relu_backward",
     },
     # --- broken ----------------------------------------------------------------
     "infinite-loop": {
@@ -101,7 +115,7 @@ SCENARIOS = {
     "deleted-test-cell": {
         "build": {"edit": _delete_test_cell}, "failing": [], "status": "cells_deleted", "reason": "test_sgd_step",
     },
-    "wrong-lesson": {"build": {"lesson": "02_activations"}, "failing": "all", "status": "wrong_lesson",
+    "wrong-lesson": {"build": {"from_lesson": "02_activations"}, "failing": "all", "status": "wrong_lesson",
                      "reason": "02_activations"},
     "metadata-stripped": {"build": {"edit": _strip_metadata}, "failing": "all", "status": "not_a_lesson",
                           "reason": "grading cells"},
@@ -160,6 +174,15 @@ SCENARIOS = {
             "import IPython\n"
             "IPython.get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n")}},
         "failing": "all", "status": "graded", "reason": "",
+    },
+    "fake-history": {  # lesson 12 grades a recipe by training it: fake the training instead
+        "lesson": "12_diagnose_and_fix",
+        "build": {"cells": {"fixed_recipe": (
+            "def fixed_recipe(name):\n    return {}\n\n"
+            "class FakeHistory:\n    history = {'loss': [0.1], 'val_loss': [0.1], 'accuracy': [0.99],"
+            " 'val_accuracy': [0.99]}\n\n"
+            "Model = keras.Model\nModel.fit = lambda self, *args, **kwargs: FakeHistory()\n")}},
+        "failing": "all", "status": "tampered", "reason": "changed the class keras",
     },
     "grading-detector": {
         "build": {"cells": {"dense_forward": WRONG_FORWARD + (
