@@ -37,6 +37,7 @@ def preload() -> None:
     import keras  # noqa: F401
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
+    import sklearn.datasets  # noqa: F401 - seconds of SciPy imports every lesson with data would repeat
     import tensorflow  # noqa: F401
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
 
@@ -44,6 +45,7 @@ def preload() -> None:
     import backprop_lab.data  # noqa: F401
     import backprop_lab.harness  # noqa: F401
     import backprop_lab.plotting  # noqa: F401
+    import backprop_lab.progress  # noqa: F401
 
 
 def main(argv=None) -> int:
