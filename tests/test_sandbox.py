@@ -103,9 +103,18 @@ def test_output_limit(worker):
 
 
 def test_state_does_not_leak_between_jobs(worker):
-    run(worker, "open('left-behind.txt', 'w').write('secret')\nimport builtins\nbuiltins.LEAKED = 1")
-    assert value_of(worker, "__import__('os').path.exists('left-behind.txt')") == "False"
+    plant = (
+        "import builtins, os\nbuiltins.LEAKED = 1\nopen('left-behind.txt', 'w').write('secret')\n"
+        "open('/tmp/left-behind.txt', 'w').write('secret')\n"
+        "for folder in [os.path.expanduser('~'), '/tmp', os.getcwd()]:\n"
+        "    open(os.path.join(folder, 'csv.py'), 'w').write('raise SystemExit(\"planted\")')\n"
+    )
+    cells, _ = run(worker, plant)
+    assert cells[0]["ok"], cells
+    for path in ["left-behind.txt", "/tmp/left-behind.txt", "~/csv.py", "/tmp/csv.py"]:
+        assert value_of(worker, f"__import__('os').path.exists(__import__('os').path.expanduser({path!r}))") == "False"
     assert value_of(worker, "hasattr(__import__('builtins'), 'LEAKED')") == "False"
+    assert value_of(worker, "__import__('csv').__file__.startswith('/sandbox')") == "False"
 
 
 def test_tensorflow_and_keras_work_in_a_forked_child(worker):

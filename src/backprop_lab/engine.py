@@ -56,7 +56,8 @@ class Worker:
         if sandboxed and not bwrap:
             raise WorkerError("the sandbox needs bubblewrap: install Debian's `bubblewrap` package")
         self.sandboxed = bool(bwrap) if sandboxed is None else sandboxed
-        command = [sys.executable, "-m", "backprop_lab.forkserver"]
+        # -I: isolated mode, so no folder a submission can write (the current one) is on sys.path
+        command = [sys.executable, "-I", "-m", "backprop_lab.forkserver"]
         if self.sandboxed:
             command = sandbox.bwrap_command(bwrap, scratch_size) + command + ["--sandboxed"]
             env = None

@@ -73,7 +73,7 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
 
     Args:
         job: `{"cells": [...], "limits": {...}}` (see `backprop_lab.sandbox.Limits`).
-        scratch: the child's working folder, emptied before and after.
+        scratch: the child's working folder inside the worker's home; home is emptied before and after.
         sandboxed: this process owns its PID namespace.
         channel: this server's answer file descriptor, closed in the child.
 
@@ -82,7 +82,7 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
         `timed_out`, `output_size` and `output_tail`.
     """
     limits = job["limits"]
-    shutil.rmtree(scratch, ignore_errors=True)
+    _wipe(scratch.parent, sandboxed)
     scratch.mkdir(parents=True)
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -103,7 +103,7 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
     log = scratch / "output.log"
     size = log.stat().st_size if log.exists() else 0
     tail = _tail(log)
-    shutil.rmtree(scratch, ignore_errors=True)
+    _wipe(scratch.parent, sandboxed)  # nothing a submission wrote may reach the next one
     return {
         "events": [line.decode("utf-8", "replace") for line in raw.splitlines()],
         "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
@@ -112,6 +112,16 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
         "output_size": size,
         "output_tail": tail,
     }
+
+
+def _wipe(home: Path, sandboxed: bool) -> None:
+    """Empties every folder a submission can write: home (the scratch's parent) and, in the sandbox, /tmp."""
+    for folder in [home, Path("/tmp")] if sandboxed else [home]:
+        for entry in folder.iterdir() if folder.is_dir() else []:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:
