@@ -15,6 +15,7 @@ import logging
 import os
 import queue
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,13 +57,14 @@ class Worker:
         if sandboxed and not bwrap:
             raise WorkerError("the sandbox needs bubblewrap: install Debian's `bubblewrap` package")
         self.sandboxed = bool(bwrap) if sandboxed is None else sandboxed
+        self._home = None if self.sandboxed else tempfile.mkdtemp(prefix="bpl-worker-")
         # -I: isolated mode, so no folder a submission can write (the current one) is on sys.path
         command = [sys.executable, "-I", "-m", "backprop_lab.forkserver"]
         if self.sandboxed:
             command = sandbox.bwrap_command(bwrap, scratch_size) + command + ["--sandboxed"]
             env = None
         else:
-            env = {**os.environ, **sandbox.sandbox_environment(), "HOME": tempfile.mkdtemp(prefix="bpl-worker-")}
+            env = {**os.environ, **sandbox.sandbox_environment(), "HOME": self._home}
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
@@ -115,6 +117,8 @@ class Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        if self._home:
+            shutil.rmtree(self._home, ignore_errors=True)
 
 
 class WorkerPool:
