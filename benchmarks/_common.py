@@ -9,7 +9,6 @@ import os
 import platform
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,11 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 BIN_DIR = Path(sys.executable).parent
 """This interpreter's `bin/`: `backprop-lab`, `nbgrader` and `alembic` live here."""
-
-NO_SANDBOX = (
-    "sandbox: none yet (bubblewrap isolation is a separate, unfinished issue); "
-    "`backprop-lab grade` was measured without it"
-)
 
 
 def course():
@@ -38,35 +32,6 @@ def tool_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("PYTHONWARNINGS", "ignore")
     return env
-
-
-@contextmanager
-def kernel_stderr_discarded():
-    """Sends file descriptor 2 (inherited by kernels started meanwhile) to /dev/null, restoring it after."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-@contextmanager
-def quiet_tensorflow():
-    """Sets `TF_CPP_MIN_LOG_LEVEL=3` (inherited by kernels started meanwhile), restoring it after."""
-    saved = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
-        else:
-            os.environ["TF_CPP_MIN_LOG_LEVEL"] = saved
 
 
 def _memory_gib() -> float:
@@ -123,14 +88,18 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 300):
     """Runs a notebook top to bottom in a fresh `python3` kernel with nbclient.
 
     Errors in cells do not stop the run (like nbgrader's autograding), so a
-    partly-right submission runs every cell too. Kernel start-up is included;
-    the kernel's stderr (TensorFlow's start-up chatter) is discarded.
+    partly-right submission runs every cell too. Kernel start-up is included.
+    The kernel starts inside `backprop_lab.nbgrader_bridge.nbgrader_environment`,
+    as the course's own nbgrader steps do: TensorFlow quiet, and the kernel's
+    stderr (inherited file descriptor 2: TensorFlow's start-up chatter) discarded.
 
     Returns:
         `(wall seconds, the executed notebook)`.
     """
     import nbformat
     from nbclient import NotebookClient
+
+    from backprop_lab.nbgrader_bridge import nbgrader_environment
 
     notebook = nbformat.read(path, as_version=4)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -141,6 +110,6 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 300):
         allow_errors=True,
         resources={"metadata": {"path": str(workdir)}},
     )
-    with quiet_tensorflow(), kernel_stderr_discarded(), Stopwatch() as watch:
+    with nbgrader_environment(quiet=True), Stopwatch() as watch:
         client.execute()
     return watch.elapsed, notebook

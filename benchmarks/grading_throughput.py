@@ -1,21 +1,22 @@
-"""Benchmark 1: grading throughput of `backprop-lab grade` against plain `nbgrader autograde`.
+"""Benchmark 1: grading throughput of `backprop-lab grade`, sandbox on, against plain `nbgrader autograde`.
 
 A synthetic class of one lesson (reference solutions, known-wrong variants
 from `tests/variants/<lesson>.py`, untouched releases and broken files) is
-graded three ways, back to back, on the same files:
+graded two ways, back to back, on the same files:
 
-1. `backprop-lab grade` (its CLI, default workers: one per core);
+1. `backprop-lab grade --sandbox` (its CLI; the bubblewrap sandbox is
+   required, so the benchmark stops if `bwrap` is not installed; default
+   workers: one fork server per core);
 2. plain `nbgrader autograde <lesson>` in an nbgrader course built from the
    same instructor notebook and the course's `autograder/nbgrader_config.py`
-   (`nbgrader generate_assignment` runs first and is not timed);
-3. nbclient alone, executing exactly the notebooks `backprop-lab grade`
-   executed (its autograded copies, hidden tests in, experiment cells blank),
-   with as many parallel workers: the floor any nbgrader-based grader pays.
+   (`nbgrader generate_assignment` runs first and is not timed), one student
+   after another as nbgrader does.
 
-It prints the wall-time ratio nbgrader / backprop-lab (target: at least 5)
-and the overhead per submission beyond nbclient (target: under 1 s), defined
-as `(wall_backprop_lab - wall_nbclient) * workers / executed_submissions`:
-the worker-seconds spent on anything but running the notebooks.
+It prints the wall-time ratio nbgrader / backprop-lab (issue 5's target: at
+least 5 with the sandbox on) and backprop-lab's seconds per submission. Two
+small runs before them measure backprop-lab's fixed cost: one sandboxed fork
+server started alone (bubblewrap plus the TensorFlow import, paid once per
+worker), and the same command on a class of one student.
 
     .venv/bin/python benchmarks/grading_throughput.py --students 40
 """
@@ -25,30 +26,19 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from _common import (
-    BIN_DIR,
-    NO_SANDBOX,
-    ROOT,
-    Stopwatch,
-    course,
-    execute_notebook,
-    machine_line,
-    mark,
-    markdown_table,
-    tool_env,
-)
+from _common import BIN_DIR, ROOT, Stopwatch, course, machine_line, mark, markdown_table, tool_env
 
 SPEEDUP_TARGET = 5.0
-OVERHEAD_TARGET_S = 1.0
 
 BROKEN = {
     "invalid-json": '{"cells": [ this is not json',
@@ -62,6 +52,13 @@ PALETTE = ["reference", "broken", "variant", "untouched", "variant", "variant", 
 """Kinds of student, cycled: per 10 students 2 correct, 6 partly right, 1 untouched, 1 broken file.
 The first four hold one of each, so even a tiny class is a mix."""
 
+_NOT_RUN = {"empty", "invalid_notebook", "not_a_lesson", "wrong_lesson", "flagged", "unknown_lesson",
+            "wrong_file_name"}
+"""Statuses `backprop-lab grade` gives without running the notebook."""
+
+FIXED_STUDENT = ("s000", "reference")
+"""The class of one that measures the fixed cost: the first student, a reference solution."""
+
 
 @dataclass
 class Run:
@@ -70,7 +67,22 @@ class Run:
     name: str
     seconds: float = 0.0
     scores: dict[str, float] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
     note: str = ""
+
+
+def require_sandbox() -> str:
+    """`bubblewrap X.Y.Z` when `bwrap` is installed; otherwise the benchmark stops (it measures the sandbox on)."""
+    from backprop_lab.sandbox import bwrap_path
+
+    bwrap = bwrap_path()
+    if not bwrap:
+        raise SystemExit(
+            "grading_throughput: bubblewrap (`bwrap`) is not installed, and this benchmark measures "
+            "`backprop-lab grade --sandbox` (issue 5: the sandbox on). Install Debian's `bubblewrap` package."
+        )
+    done = subprocess.run([bwrap, "--version"], capture_output=True, text=True)
+    return done.stdout.strip() or bwrap
 
 
 def load_variants(lesson_id: str) -> dict:
@@ -112,19 +124,33 @@ def write_class(lesson_id: str, plan: list[tuple[str, str]], variants: dict, fol
     return folder
 
 
-def run_backprop_lab(submissions: Path, out: Path, workers: int) -> Run:
-    """Grades the class with the `backprop-lab grade` command."""
+def time_fork_server_start() -> float:
+    """Seconds until one sandboxed fork server is ready (bwrap started, TensorFlow imported); then stops it."""
+    from backprop_lab.engine import Worker
+
+    with Stopwatch() as watch:
+        worker = Worker(sandboxed=True)
+    worker.close()
+    return watch.elapsed
+
+
+def run_backprop_lab(submissions: Path, out: Path, workers: int | None) -> Run:
+    """Grades the class with `backprop-lab grade --sandbox` (its default workers unless `workers` is given)."""
     command = [str(BIN_DIR / "backprop-lab"), "--course", str(ROOT), "grade", str(submissions),
-               "--out", str(out), "--workers", str(workers), "--quiet"]
+               "--out", str(out), "--sandbox", "--quiet"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     with Stopwatch() as watch:
         done = subprocess.run(command, env=tool_env(), capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"backprop-lab grade failed ({done.returncode}):\n{done.stderr[-3000:]}")
     with open(out / "gradebook.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    statuses = {r["student_id"]: r["status"] for r in rows}
     graded = {r["student_id"]: float(r["score"]) for r in rows if r["status"] == "graded"}
-    statuses = sorted({r["status"] for r in rows})
-    return Run("backprop-lab grade", watch.elapsed, graded, f"statuses: {', '.join(statuses)}")
+    counts = Counter(statuses.values())
+    note = "statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Run("backprop-lab grade --sandbox", watch.elapsed, graded, statuses, note)
 
 
 def setup_nbgrader_course(lesson_id: str, submissions: Path, root: Path) -> Path:
@@ -160,7 +186,7 @@ def run_nbgrader(root: Path, lesson_id: str) -> Run:
     (root / "autograde.log").write_text(done.stderr)
     scores = _nbgrader_scores(root, lesson_id)
     note = f"exit status {done.returncode}" + (" (it reports the broken files as errors)" if done.returncode else "")
-    return Run("nbgrader autograde", watch.elapsed, scores, note)
+    return Run("nbgrader autograde", watch.elapsed, scores, note=note)
 
 
 def _nbgrader_scores(root: Path, lesson_id: str) -> dict[str, float]:
@@ -176,83 +202,83 @@ def _nbgrader_scores(root: Path, lesson_id: str) -> dict[str, float]:
     return {s: v for s, v in scores.items() if (root / "autograded" / s / lesson_id).is_dir()}
 
 
-def executed_notebooks(out: Path, lesson_id: str) -> dict[str, Path]:
-    """The notebooks `backprop-lab grade` executed, by student (its autograded copies under `OUT/.work`)."""
-    runs = out / ".work" / "runs" / lesson_id
-    found = {}
-    for student_dir in sorted(runs.iterdir()) if runs.is_dir() else []:
-        path = student_dir / "autograded" / student_dir.name / lesson_id / f"{lesson_id}.ipynb"
-        if path.is_file():
-            found[student_dir.name] = path
-    return found
-
-
-def _execute_job(job: tuple[str, str]) -> tuple[str, float]:
-    path, workdir = job
-    return Path(path).parent.name, execute_notebook(Path(path), Path(workdir))[0]
-
-
-def run_nbclient(notebooks: dict[str, Path], workdir: Path, workers: int) -> tuple[Run, list[float]]:
-    """Executes the same notebooks with nbclient alone, `workers` at a time."""
-    jobs = [(str(path), str(workdir / student)) for student, path in notebooks.items()]
-    with Stopwatch() as watch:
-        if workers == 1 or len(jobs) <= 1:
-            times = [_execute_job(job)[1] for job in jobs]
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                times = [seconds for _, seconds in pool.map(_execute_job, jobs)]
-    return Run("nbclient only", watch.elapsed, note="the notebooks backprop-lab executed"), times
-
-
-def agreement(ours: Run, theirs: Run) -> str:
-    """How many submissions graded by both got the same score."""
+def agreement(ours: Run, theirs: Run, kinds: dict[str, str]) -> list[str]:
+    """Whether the submissions graded by both got the same score, and which were graded by one only."""
     both = sorted(set(ours.scores) & set(theirs.scores))
     same = [s for s in both if abs(ours.scores[s] - theirs.scores[s]) < 1e-9]
-    differ = [f"{s} ({ours.scores[s]:g} vs {theirs.scores[s]:g})" for s in both if s not in same]
-    text = f"scores agree on {len(same)}/{len(both)} submissions graded by both"
-    return text + (f"; differ: {', '.join(differ)}" if differ else "")
+    differ = [f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g} vs nbgrader {theirs.scores[s]:g}"
+              for s in both if s not in same]
+    lines = [f"scores agree on {len(same)}/{len(both)} submissions graded by both"
+             + (f"; DIFFER: {'; '.join(differ)}" if differ else "")]
+    only_theirs = [f"{s} [{kinds[s]}] nbgrader {theirs.scores[s]:g}, backprop-lab status "
+                   f"{ours.statuses.get(s, 'missing')}" for s in sorted(set(theirs.scores) - set(ours.scores))]
+    only_ours = [f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g}"
+                 for s in sorted(set(ours.scores) - set(theirs.scores))]
+    if only_theirs:
+        lines.append(f"graded by nbgrader only: {'; '.join(only_theirs)}")
+    if only_ours:
+        lines.append(f"graded by backprop-lab only: {'; '.join(only_ours)}")
+    return lines
 
 
-def report(args, plan, ours: Run, plain: Run, floor: Run, times: list[float], workers_used: int) -> str:
+@dataclass
+class FixedCost:
+    """backprop-lab's cost that does not grow with the class."""
+
+    fork_server_s: float
+    one_student: Run
+
+
+def report(args, plan, ours: Run, plain: Run, fixed: FixedCost, workers: int, sandbox: str, machine: str) -> str:
     """The results table and the ratio lines."""
-    n, executed = len(plan), len(times)
+    n = len(plan)
+    executed = sum(1 for status in ours.statuses.values() if status not in _NOT_RUN)
+    kinds = Counter(kind.partition(":")[0] for _, kind in plan)
+    one = FIXED_STUDENT
     rows = [[r.name, n, len(r.scores), f"{r.seconds:.1f}", f"{r.seconds / n:.2f}", r.note] for r in (ours, plain)]
-    rows.append([floor.name, n, executed, f"{floor.seconds:.1f}", f"{floor.seconds / n:.2f}", floor.note])
+    one_s = fixed.one_student.seconds
+    rows.append([f"backprop-lab grade --sandbox, class of 1 ({one[1]})", 1, len(fixed.one_student.scores),
+                 f"{one_s:.1f}", f"{one_s:.2f}", "fixed cost: start-up, lesson loading, 1 fork server, 1 notebook"])
     speedup = plain.seconds / ours.seconds
-    overhead = (ours.seconds - floor.seconds) * workers_used / max(executed, 1)
-    kinds = {}
-    for _, kind in plan:
-        kinds[kind.partition(":")[0]] = kinds.get(kind.partition(":")[0], 0) + 1
+    per_submission = ours.seconds / n
+    busy = max(1, min(workers, executed))  # fork servers started: one per job at most
+    worker_s = ours.seconds * busy / max(executed, 1)
+    share = fixed.fork_server_s / ours.seconds
+    marginal = (ours.seconds - one_s) / (n - 1) if n > 1 else float("nan")
+    load1, load5, _ = os.getloadavg()
     lines = [
-        machine_line(),
-        NO_SANDBOX,
+        machine,
+        f"load average at the end {load1:.1f} / {load5:.1f} (1 / 5 min)",
+        f"sandbox: on (`backprop-lab grade --sandbox`, {sandbox})",
         f"class: {n} submissions of {args.lesson} ({', '.join(f'{v} {k}' for k, v in sorted(kinds.items()))}); "
-        f"workers: {workers_used}; nbclient mean per notebook {sum(times) / max(executed, 1):.2f} s "
-        f"(min {min(times, default=0):.2f}, max {max(times, default=0):.2f})",
+        f"backprop-lab workers: {workers}{'' if args.workers else ' (its default: one per core)'}; "
+        "nbgrader: one student after another",
         "",
         markdown_table(["grader", "submissions", "graded", "wall s", "s / submission", "note"], rows),
         "",
-        agreement(ours, plain),
-        "note: backprop-lab grade blanks cells tagged `experiment`; plain nbgrader runs them, and runs one "
+        *agreement(ours, plain, dict(plan)),
+        "note: backprop-lab grade leaves out cells tagged `experiment`; plain nbgrader runs them, runs one "
         "student at a time, and starts a kernel for broken files too.",
         f"RATIO speedup (nbgrader wall / backprop-lab wall): {speedup:.2f}x "
-        f"(target >= {SPEEDUP_TARGET:g}x with the sandbox on: {mark(speedup >= SPEEDUP_TARGET)}; no sandbox yet)",
-        f"RATIO overhead per submission beyond nbclient: {overhead:+.2f} s "
-        f"(= ({ours.seconds:.1f} - {floor.seconds:.1f}) s x {workers_used} workers / {executed} executed; "
-        f"target < {OVERHEAD_TARGET_S:g} s: {mark(overhead < OVERHEAD_TARGET_S)})",
+        f"(= {plain.seconds:.1f} s / {ours.seconds:.1f} s; target >= {SPEEDUP_TARGET:g}x with the sandbox on: "
+        f"{mark(speedup >= SPEEDUP_TARGET)})",
+        f"RATIO seconds per submission (backprop-lab): {per_submission:.2f} s "
+        f"(= {ours.seconds:.1f} s / {n}; {executed} run in the sandbox, {worker_s:.2f} worker-s each on "
+        f"{busy} workers; marginal {marginal:.2f} s per extra submission over the class of 1)",
+        f"RATIO fork-server start-up share (backprop-lab): {share:.1%} of its wall "
+        f"(one sandboxed fork server ready in {fixed.fork_server_s:.1f} s, bwrap + TensorFlow import; "
+        f"each of the {busy} workers pays it once, in parallel; a class of 1 takes {one_s:.1f} s)",
     ]
     return "\n".join(lines)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     """Command-line options."""
-    from backprop_lab.grader import default_workers
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=40, help="class size (default: %(default)s)")
     parser.add_argument("--lesson", default="01_manual_backprop", help="lesson id or number (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="backprop-lab and nbclient workers (default: %(default)s, the CPU cores)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="backprop-lab workers (default: the command's own default, one per CPU core)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny class of 2: one correct notebook, one broken file (smoke test)")
@@ -263,34 +289,46 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def benchmark(args, work: Path) -> str:
-    """Builds the class under `work`, grades it three ways and returns the report."""
+def benchmark(args, work: Path, machine: str) -> str:
+    """Builds the class under `work`, measures backprop-lab's fixed cost, grades it two ways, returns the report."""
+    from backprop_lab.grader import default_workers
+
+    sandbox = require_sandbox()
     variants = load_variants(args.lesson)
     plan = class_plan(args.students, variants)
+    assert plan[0] == FIXED_STUDENT, plan[0]
     submissions = write_class(args.lesson, plan, variants, work / "submissions")
-    print(f"grading {len(plan)} submissions of {args.lesson} with backprop-lab grade ...", flush=True)
+    one_student = work / "one-student"
+    shutil.copytree(submissions / FIXED_STUDENT[0], one_student / FIXED_STUDENT[0])
+    workers = args.workers or default_workers()
+
+    print("fixed cost: starting one sandboxed fork server ...", flush=True)
+    fork_server_s = time_fork_server_start()
+    print(f"  {fork_server_s:.1f} s; now backprop-lab grade --sandbox on a class of 1 ...", flush=True)
+    one = run_backprop_lab(one_student, work / "backprop-lab-1", args.workers)
+    print(f"  {one.seconds:.1f} s; now backprop-lab grade --sandbox on {len(plan)} submissions of {args.lesson} ...",
+          flush=True)
     ours = run_backprop_lab(submissions, work / "backprop-lab", args.workers)
     print(f"  {ours.seconds:.1f} s; now plain nbgrader autograde ...", flush=True)
     plain = run_nbgrader(setup_nbgrader_course(args.lesson, submissions, work / "nbgrader"), args.lesson)
-    notebooks = executed_notebooks(work / "backprop-lab", args.lesson)
-    workers_used = max(1, min(args.workers, len(notebooks)))
-    print(f"  {plain.seconds:.1f} s; now nbclient on {len(notebooks)} notebooks ...", flush=True)
-    floor, times = run_nbclient(notebooks, work / "nbclient", workers_used)
-    return report(args, plan, ours, plain, floor, times, workers_used)
+    print(f"  {plain.seconds:.1f} s", flush=True)
+    return report(args, plan, ours, plain, FixedCost(fork_server_s, one), workers, sandbox, machine)
 
 
 def main(argv=None) -> int:
     """Runs the benchmark and prints its report."""
     args = parse_args(argv)
+    machine = machine_line()
+    print(machine, flush=True)
     if args.keep:
         work = Path(args.keep)
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
-        print(benchmark(args, work))
+        print(benchmark(args, work, machine))
     else:
         with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-            print(benchmark(args, Path(tmp)))
+            print(benchmark(args, Path(tmp), machine))
     return 0
 
 
