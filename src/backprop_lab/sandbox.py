@@ -86,6 +86,8 @@ def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
     """
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
     args += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+    # later mounts cover earlier ones: the fresh /tmp first, so that a venv under /tmp stays visible
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for folder in _SYSTEM_DIRS:
         if Path(folder).is_dir():
             args += ["--ro-bind", folder, folder]
@@ -100,7 +102,6 @@ def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
             args += ["--ro-bind", root, root]
     for path in hidden_paths():
         args += ["--tmpfs", path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     args += ["--size", str(scratch_size), "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     args += ["--clearenv"] + [a for k, v in sandbox_environment().items() for a in ("--setenv", k, v)]
     return args
