@@ -162,15 +162,18 @@ def grade(
         print(engine.UNSANDBOXED_WARNING, file=sys.stderr, flush=True)
     jobs = [((i,), program.as_jobs()) for i, (_, _, program, _) in enumerate(pending)]
     done = len(results)
-    for (index,), answer in engine.run_jobs(jobs, limits, workers or default_workers(), scheduler, sandboxed):
-        sub, template, program, key = pending[index]
-        result = interpret(sub, template, program, answer, limits)
-        result.key = key
-        _save(out, result)
-        results.append(result)
-        done += 1
-        if on_result:
-            on_result(result, done, total)
+    try:
+        for (index,), answer in engine.run_jobs(jobs, limits, workers or default_workers(), scheduler, sandboxed):
+            sub, template, program, key = pending[index]
+            result = interpret(sub, template, program, answer, limits)
+            result.key = key
+            _save(out, result)  # saved at once: an interrupted batch resumes from here
+            results.append(result)
+            done += 1
+            if on_result:
+                on_result(result, done, total)
+    except engine.WorkerError as err:
+        raise CourseError(f"{err}. Finished results are saved; run the same command again to resume.") from err
 
     results.sort(key=lambda r: (r.lesson_id, r.student_id))
     gradebook.write_gradebook(results, out / "gradebook.csv")
