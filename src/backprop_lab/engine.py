@@ -137,7 +137,7 @@ class WorkerPool:
         except WorkerError as err:
             return {"worker_error": str(err)}
         self._idle.put(worker)
-        return answer
+        return {**answer, "sandboxed": worker.sandboxed}
 
     def _take(self) -> Worker:
         try:

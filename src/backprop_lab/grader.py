@@ -162,8 +162,13 @@ def grade(
         print(engine.UNSANDBOXED_WARNING, file=sys.stderr, flush=True)
     jobs = [((i,), program.as_jobs()) for i, (_, _, program, _) in enumerate(pending)]
     done = len(results)
+    warned = not scheduler  # locally the warning was printed above; a cluster's workers tell with each answer
     try:
         for (index,), answer in engine.run_jobs(jobs, limits, workers or default_workers(), scheduler, sandboxed):
+            if answer.get("sandboxed") is False and not warned:
+                print(engine.UNSANDBOXED_WARNING.replace("is not installed", "is not installed on a Dask worker"),
+                      file=sys.stderr, flush=True)
+                warned = True
             sub, template, program, key = pending[index]
             result = interpret(sub, template, program, answer, limits)
             result.key = key
