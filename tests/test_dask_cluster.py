@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import load_variants, write_class
@@ -30,10 +31,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    """`tcp://127.0.0.1:PORT` of a scheduler with two single-threaded workers."""
+def cluster(tmp_path, request):
+    """`tcp://127.0.0.1:PORT` of a scheduler with two single-threaded workers.
+
+    Parametrized indirectly with False, the workers run where `bwrap` cannot be found.
+    """
     address = f"tcp://127.0.0.1:{_free_port()}"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    if getattr(request, "param", True) is False:
+        env["PATH"] = str(Path(sys.executable).parent)
     common = ["--no-dashboard"]
     processes = [subprocess.Popen(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
@@ -87,3 +93,11 @@ def test_a_class_graded_on_the_cluster_gets_the_same_grades(course, tmp_path, cl
         failed = {c.grade_id for c in by_name[name].checks if c.score == 0}
         assert failed == set(variants[name]["failing"]), name
         assert by_name[name].status == "graded"
+
+
+@pytest.mark.parametrize("cluster", [False], indirect=True)
+def test_workers_without_bubblewrap_grade_with_a_loud_warning(course, tmp_path, cluster, capsys):
+    submissions = write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
+    (result,) = grade(submissions, tmp_path / "out", course=course, scheduler=cluster)
+    assert result.score == result.max_score
+    assert "bubblewrap (bwrap) is not installed on a Dask worker" in capsys.readouterr().err
