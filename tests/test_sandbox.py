@@ -138,5 +138,20 @@ def test_forged_reports_are_detected(worker):
         "    except OSError:\n        pass\n"
     )
     answer = worker.run([{"kind": "student", "source": forge}, {"kind": "test", "source": "assert False"}], LIMITS)
+    assert answer["forged"], answer
     _, tamper, _ = _read_events(answer["events"], 2)
-    assert tamper == "wrote forged reports to the grader"
+    assert tamper == "", "the authentic reports alone are in order"
+
+
+def test_a_swapped_report_descriptor_is_detected(worker):
+    """The student parks the pipe, puts /dev/null in its place, and writes a perfect run on the parked copy."""
+    swap = (
+        "import os as o, json\nnull = o.open(o.devnull, o.O_WRONLY)\n"
+        "for fd in range(3, 64):\n    try:\n        parked = o.dup(fd)\n        o.dup2(null, fd)\n"
+        "        for i in range(2):\n"
+        "            o.write(parked, (json.dumps({'event': 'cell', 'index': i, 'ok': True}) + '\\n').encode())\n"
+        "        o.write(parked, b'{\"event\": \"end\"}\\n')\n"
+        "    except OSError:\n        pass\n"
+    )
+    answer = worker.run([{"kind": "student", "source": swap}, {"kind": "test", "source": "assert False"}], LIMITS)
+    assert answer["forged"], answer

@@ -45,6 +45,11 @@ def test_reference_release_and_every_variant_pass_the_scan(course, lesson):
     ("open('/proc/self/environ').read()", "mentions '/proc'"),
     ("get_ipython().events.register('pre_run_cell', f)", "calls get_ipython()"),
     ("%time import threading", "imports threading"),
+    ("import os as system\nsystem.fork()", "imports os as system"),
+    ("from os import dup2", "imports dup2 from os"),
+    ("from os import *", "imports * from os"),
+    ("import os\nrenamed = os", "aliases os"),
+    ("from operator import attrgetter\nwalk = attrgetter('tb_frame.f_back')", "mentions 'f_back'"),
 ])
 def test_hostile_constructs_are_flagged(source, finding):
     found = scan.findings(source, "cell relu")
@@ -55,6 +60,7 @@ def test_hostile_constructs_are_flagged(source, finding):
     "def relu(x):\n    return tf.maximum(x, 0.0)",
     "history = getattr(history, 'history', history)",
     "import numpy as np\nimport sys\nprint('debug', file=sys.stderr)",
+    "import os\nfrom os import path\nfolder = os.path.join('logs', 'run1')",
     "model.compile(optimizer='sgd', loss='mse')",
     "%matplotlib inline\nplt.plot([1, 2])",
     "def broken(:\n",  # a syntax error is not a finding: the cell simply fails when it runs

@@ -18,6 +18,7 @@ import ctypes
 import json
 import os
 import resource
+import secrets
 import select
 import shutil
 import signal
@@ -85,6 +86,7 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
     _wipe(scratch.parent, sandboxed)
     scratch.mkdir(parents=True)
     read_end, write_end = os.pipe()
+    token = secrets.token_hex(16)
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
@@ -93,7 +95,7 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
             _enter_limits(scratch, limits, sandboxed)
             from backprop_lab import harness
 
-            harness.run(job["cells"], write_end)
+            harness.run(job["cells"], write_end, token)
         finally:
             os._exit(0)
     os.close(write_end)
@@ -104,8 +106,10 @@ def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
     size = log.stat().st_size if log.exists() else 0
     tail = _tail(log)
     _wipe(scratch.parent, sandboxed)  # nothing a submission wrote may reach the next one
+    events, forged = _authentic(raw, token)
     return {
-        "events": [line.decode("utf-8", "replace") for line in raw.splitlines()],
+        "events": events,
+        "forged": forged,
         "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
         "timed_out": stopped == "timeout",
         "process_limit": stopped == "processes",
@@ -122,6 +126,22 @@ def _wipe(home: Path, sandboxed: bool) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
+
+
+def _authentic(raw: bytes, token: str) -> tuple[list[str], bool]:
+    """The reports that carry the job's token (token removed), and whether any line did not."""
+    events, forged = [], False
+    for line in raw.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            forged = True
+            continue
+        if not isinstance(event, dict) or not secrets.compare_digest(str(event.pop("token", "")), token):
+            forged = True
+            continue
+        events.append(json.dumps(event))
+    return events, forged
 
 
 def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:

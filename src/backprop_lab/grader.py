@@ -238,6 +238,8 @@ def interpret(sub: Submission, template: LessonTemplate, program: Program, answe
     if "worker_error" in answer:
         return _failed(sub, template, "kernel_died", f"the grading worker died: {answer['worker_error'][:300]}")
     outcomes, tamper, out_of_memory = _read_events(answer["events"], len(program.cells))
+    if answer.get("forged"):
+        tamper = "wrote forged reports to the grader"
     if tamper:
         return _failed(sub, template, "tampered", f"score withheld: the code {tamper}")
     points = dict(template.tests)

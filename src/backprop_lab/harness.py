@@ -15,7 +15,8 @@ touched:
 - an audit hook installed first reports attempts to add other audit hooks
   or to walk the garbage collector (ways to reach the harness's own state);
 - every report is written to the verdict pipe the moment it happens, so
-  later student code cannot take it back.
+  later student code cannot take it back, and carries the job's secret token,
+  so the fork server can tell it from a line the student wrote.
 """
 
 from __future__ import annotations
@@ -122,17 +123,19 @@ class Integrity:
         return found
 
 
-def run(cells: list[dict], verdict_fd: int) -> None:
+def run(cells: list[dict], verdict_fd: int, token: str) -> None:
     """Runs the cells in order and writes one JSON line per event to `verdict_fd`.
 
     Args:
         cells: dicts with `kind` ("student", "locked" or "test") and `source`.
         verdict_fd: write end of the pipe read by the fork server.
+        token: this job's secret; the fork server drops reports without it, so lines a
+            student writes on the pipe (or through a descriptor swapped in its place) are forgeries.
     """
-    write = os.write  # bound now: student code may replace os.write later
+    write, dumps = os.write, json.dumps  # bound now: student code may replace them later
 
     def report(**event) -> None:
-        write(verdict_fd, (json.dumps(event) + "\n").encode())
+        write(verdict_fd, (dumps({**event, "token": token}) + "\n").encode())
 
     def audit(event, args):
         if event in _WATCHED_EVENTS:

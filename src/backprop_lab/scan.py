@@ -33,6 +33,8 @@ FORBIDDEN_SYSTEM_CALLS = {
     "_exit", "execv", "execve", "execvp", "spawnv", "ptrace", "setsid",
 }
 """Attributes of `os` and `sys` (and `posix`) an exercise never needs."""
+_SYSTEM_MODULES = {"os", "sys", "posix"}
+"""Modules whose use is screened by attribute: so they may not be renamed or aliased."""
 FORBIDDEN_METHODS = {"__eq__", "__ne__", "__bool__", "__array_ufunc__", "__array_function__", "__instancecheck__"}
 CODE_MAGICS = {"time", "timeit", "capture"}
 """Magics whose argument is Python code: the code is scanned."""
@@ -89,10 +91,18 @@ def _magic(node) -> tuple[str, str] | None:
 
 def _node_findings(node) -> list[str]:
     if isinstance(node, ast.Import):
-        return [f"imports {a.name}" for a in node.names if a.name.split(".")[0] in FORBIDDEN_MODULES]
+        return [f"imports {a.name}" for a in node.names if a.name.split(".")[0] in FORBIDDEN_MODULES] + [
+            f"imports {a.name} as {a.asname}" for a in node.names if a.name in _SYSTEM_MODULES and a.asname
+        ]
     if isinstance(node, ast.ImportFrom):
         root = (node.module or "").split(".")[0]
-        return [f"imports from {node.module}"] if root in FORBIDDEN_MODULES or root == "sys" else []
+        if root in FORBIDDEN_MODULES or root == "sys":
+            return [f"imports from {node.module}"]
+        if root in _SYSTEM_MODULES:
+            return [f"imports {a.name} from {root}" for a in node.names if a.name in FORBIDDEN_SYSTEM_CALLS | {"*"}]
+        return []
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in _SYSTEM_MODULES:
+        return [f"aliases {node.value.id}"]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
         return [f"calls {node.func.id}()"]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ATTRIBUTE_CALLS:
@@ -100,7 +110,7 @@ def _node_findings(node) -> list[str]:
     if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
         return [f"uses .{node.attr}"]
     if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_SYSTEM_CALLS
-            and isinstance(node.value, ast.Name) and node.value.id in {"os", "sys", "posix"}):
+            and isinstance(node.value, ast.Name) and node.value.id in _SYSTEM_MODULES):
         return [f"uses {node.value.id}.{node.attr}"]
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -109,7 +119,9 @@ def _node_findings(node) -> list[str]:
         return [f"defines {node.name}"]
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value.lower()
-        return [f"mentions {word!r}" for word in ("nbgrader", "/proc", "/dev/fd", "bwrap", "sandbox") if word in text]
+        words = [w for w in ("nbgrader", "/proc", "/dev/fd", "bwrap", "sandbox") if w in text]
+        words += [w for w in sorted(FORBIDDEN_ATTRIBUTES) if w in node.value]  # attrgetter("tb_frame.f_back")
+        return [f"mentions {word!r}" for word in words]
     return []
 
 

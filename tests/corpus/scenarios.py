@@ -103,7 +103,8 @@ SCENARIOS = {
     },
     "fork-bomb": {
         "build": {"append": {"relu_backward": (
-            "import os as system\nimport time\nwhile True:\n    if system.fork() == 0:\n        time.sleep(600)\n")}},
+            "import time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+            "pool = ProcessPoolExecutor(max_workers=500)\nlist(pool.map(time.sleep, [600] * 500))\n")}},
         "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
                     "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
         "status": "process_limit", "reason": "more than 64 processes",
