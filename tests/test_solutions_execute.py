@@ -86,3 +86,16 @@ def test_solution_notebook_executes_in_a_colab_like_environment(lesson_id, colab
         output for cell in notebook.cells for output in cell.get("outputs", []) if "image/png" in output.get("data", {})
     ]
     assert figures, f"{lesson_id} shows no figure: every lesson's experiment ends in a plot"
+
+
+def test_a_student_install_has_no_instructor_tools(colab_kernel):
+    """Colab's setup cell installs only what lessons import; the instructor CLI says what is missing."""
+    python = colab_kernel.venv / "bin" / "python"
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    missing = _run([python, "-c", "import importlib.util as u; print([m for m in ('nbgrader', 'jupyterlab', "
+                    "'distributed', 'nbclient') if u.find_spec(m)])"], env=env)
+    assert missing.strip() == "[]", f"a student install pulled in instructor packages: {missing}"
+    result = subprocess.run([colab_kernel.venv / "bin" / "backprop-lab", "release"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert 'pip install "backprop-lab[instructor]"' in result.stderr and "Traceback" not in result.stderr

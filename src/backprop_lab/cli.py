@@ -145,12 +145,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distributed", "traitlets"}
+"""Installed by `pip install "backprop-lab[instructor]"`; a student's install does without them."""
+
+
 def main(argv=None) -> int:
     """Entry point of the `backprop-lab` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return args.func(args)
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] not in INSTRUCTOR_MODULES:
+            raise
+        print(f"backprop-lab: error: the instructor tools need {err.name}, which a student install leaves out. "
+              'Install them with: pip install "backprop-lab[instructor]"', file=sys.stderr)
+        return 2
     except CourseError as err:
         print(f"backprop-lab: error: {err}", file=sys.stderr)
         return 2

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import nbformat
-
 LESSON_ID = re.compile(r"^\d\d_[a-z0-9_]+$")
 
 
@@ -133,6 +131,8 @@ class Course:
 
 def notebook_problem(path: Path) -> str:
     """Returns why `path` is not a gradable notebook, or an empty string."""
+    import nbformat  # instructor-only dependency: imported when needed
+
     if path.stat().st_size == 0:
         return "the file is empty"
     try:
@@ -155,6 +155,8 @@ def grading_metadata_problems(path: Path) -> list[str]:
         One sentence per problem: a duplicated grade id, an unknown schema
         version, or a graded cell without points.
     """
+    import nbformat
+
     seen: set[str] = set()
     problems = []
     for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
