@@ -104,3 +104,34 @@ def test_duplicated_grade_id_is_reported(tmp_path):
     assert result.returncode == 2
     assert "grade_id 'test_dense_forward' is used twice" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_an_interrupted_batch_stops_at_once_and_resumes(course, tmp_path):
+    import signal
+    import time
+
+    stuck = build_submission(course, LESSON, {"dense_forward": "while True:\n    pass\n"})
+    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON),
+                                     **{(f"stuck{i}", LESSON): stuck for i in range(4)}})
+    command = [EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "2", "--timeout", "300"]
+    process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    progress = ""
+    while "alice" not in progress:  # alice is graded in seconds; the others loop until their timeout
+        line = process.stderr.readline()
+        assert line, f"the grader stopped before grading alice: {progress}"
+        progress += line
+    time.sleep(1)
+    process.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, rest = process.communicate(timeout=60)
+    assert process.returncode == 130 and "run the same command again to resume" in rest, rest
+    assert time.monotonic() - start < 30, "Ctrl-C must not wait for the stuck notebooks' 300 s timeout"
+    saved = tmp_path / "out" / "results" / LESSON / "alice.json"
+    finished = saved.stat().st_mtime_ns
+    again = subprocess.run([*command[:-2], "--timeout", "5"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert saved.stat().st_mtime_ns == finished, "alice's finished result must be reused, not regraded"
+    statuses = {line.split()[0]: line.split()[3] for line in again.stdout.splitlines() if LESSON in line}
+    assert statuses == {"alice": "graded", **{f"stuck{i}": "timeout" for i in range(4)}}, again.stdout

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 
 from backprop_lab import sandbox
@@ -176,14 +176,13 @@ def run_jobs(
         yield from _run_on_dask(jobs, limits, scheduler, sandboxed)
         return
     pool = WorkerPool(min(workers, len(jobs)), sandboxed)
+    threads = ThreadPoolExecutor(max_workers=pool.size)
     try:
-        with ThreadPoolExecutor(max_workers=pool.size) as threads:
-            futures = {threads.submit(pool.run, cells, limits): tag for tag, cells in jobs}
-            from concurrent.futures import as_completed
-
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-    finally:
+        futures = {threads.submit(pool.run, cells, limits): tag for tag, cells in jobs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:  # also on Ctrl-C: drop the queued jobs and stop the running ones now, not after the batch
+        threads.shutdown(wait=False, cancel_futures=True)
         pool.close()
 
 
