@@ -21,6 +21,10 @@ Sources use `{ref:grade_id}` for the reference answer of a cell.
 
 LESSON = "01_manual_backprop"
 
+FROM_RELU_BACKWARD = ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
+                      "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"]
+"""The test cells at and after relu_backward: what a notebook stopped in that cell loses."""
+
 WRONG_FORWARD = "def dense_forward(x, W, b):\n    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n"
 
 
@@ -85,28 +89,24 @@ SCENARIOS = {
     # --- broken ----------------------------------------------------------------
     "infinite-loop": {
         "build": {"cells": {"relu_backward": "while True:\n    pass\n"}},
-        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
-                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "failing": FROM_RELU_BACKWARD,
         "status": "timeout", "reason": "ran longer than",
     },
     "memory-hog": {
         "build": {"append": {"relu_backward": "hog = bytearray(64 * 2**30)\n"}},
-        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
-                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "failing": FROM_RELU_BACKWARD,
         "status": "out_of_memory", "reason": "ran out of memory",
     },
     "segfault": {
         "build": {"append": {"relu_backward": "import faulthandler\nfaulthandler._sigsegv()\n"}},
-        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
-                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "failing": FROM_RELU_BACKWARD,
         "status": "kernel_died", "reason": "signal 11",
     },
     "fork-bomb": {
         "build": {"append": {"relu_backward": (
             "import time\nfrom concurrent.futures import ProcessPoolExecutor\n"
             "pool = ProcessPoolExecutor(max_workers=500)\nlist(pool.map(time.sleep, [600] * 500))\n")}},
-        "failing": ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
-                    "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"],
+        "failing": FROM_RELU_BACKWARD,
         "status": "process_limit", "reason": "more than 64 processes",
     },
     "print-flood": {
