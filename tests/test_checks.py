@@ -81,3 +81,19 @@ def test_assert_gradients_match_uses_relative_error():
     checks.assert_gradients_match("g", a, a * (1 + 1e-9))
     with pytest.raises(AssertionError, match="relative error"):
         checks.assert_gradients_match("g", a, a + np.array([0.0, 0.0, 1e-3]))
+
+
+def test_float32_tolerance_follows_the_dtype_and_the_operation_count():
+    from backprop_lab.checks import float32_tolerance
+
+    eps32 = np.finfo(np.float32).eps
+    assert float32_tolerance(1) == pytest.approx(8 * eps32)
+    assert float32_tolerance(10) == pytest.approx(10 * float32_tolerance(1))
+    assert float32_tolerance(10, dtype="float64") < 1e-13
+    # an Adam moment computed with constants cast early or late differs by a few ulps: accepted
+    grad = np.float32(0.3)
+    late = np.float32(0.9) * np.float32(0.2) + (np.float32(1) - np.float32(0.9)) * grad
+    early = np.float32(np.float64(0.9) * 0.2 + np.float64(0.1) * np.float64(grad))
+    assert abs(late - early) <= float32_tolerance(4) * abs(early)
+    with pytest.raises(ValueError, match="num_ops"):
+        float32_tolerance(0)

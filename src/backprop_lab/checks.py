@@ -17,6 +17,30 @@ GRADIENT_TOLERANCE = 1e-7
 """Largest relative error accepted by a float64 gradient check."""
 
 
+def float32_tolerance(num_ops: int, *, dtype="float32", safety: float = 8.0) -> float:
+    """Relative tolerance for comparing two computations done in `dtype`.
+
+    Each floating-point operation rounds by at most half a unit in the last
+    place (`eps / 2`); errors of `num_ops` chained operations add up to about
+    `num_ops * eps` in the worst case. Two correct answers that round
+    differently (constants cast early or late, another order of operations)
+    can each be that far from the exact value, so the tolerance is
+    `safety * num_ops * eps`: 8 * 10 * 1.19e-7 = 9.5e-6 for ten float32 ops.
+
+    Args:
+        num_ops: operations on the longest path from the inputs to the value.
+        dtype: the dtype the values were computed in.
+        safety: headroom for two answers rounding in opposite directions and
+            for cancellation.
+
+    Returns:
+        The relative tolerance as a Python float.
+    """
+    if num_ops < 1:
+        raise ValueError(f"num_ops must be at least 1, got {num_ops}")
+    return float(safety * num_ops * np.finfo(dtype).eps)
+
+
 def to_numpy(value) -> np.ndarray:
     """Converts a tensor, variable, list or scalar to a NumPy array."""
     if hasattr(value, "numpy"):
