@@ -33,7 +33,7 @@ c.ClearOutput.enabled = True
 # tests again: cut them out, and cut the tracebacks that would quote them down to their message.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "backprop_lab.nbgrader_feedback.HideHiddenTests",
+    "backprop_lab.course.nbgrader_feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

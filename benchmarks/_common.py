@@ -89,7 +89,7 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 300):
 
     Errors in cells do not stop the run (like nbgrader's autograding), so a
     partly-right submission runs every cell too. Kernel start-up is included.
-    The kernel starts inside `backprop_lab.nbgrader_bridge.nbgrader_environment`,
+    The kernel starts inside `backprop_lab.course.nbgrader_bridge.nbgrader_environment`,
     as the course's own nbgrader steps do: TensorFlow quiet, and the kernel's
     stderr (inherited file descriptor 2: TensorFlow's start-up chatter) discarded.
 
@@ -99,7 +99,7 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 300):
     import nbformat
     from nbclient import NotebookClient
 
-    from backprop_lab.nbgrader_bridge import nbgrader_environment
+    from backprop_lab.course.nbgrader_bridge import nbgrader_environment
 
     notebook = nbformat.read(path, as_version=4)
     workdir.mkdir(parents=True, exist_ok=True)

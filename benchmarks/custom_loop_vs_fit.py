@@ -74,16 +74,15 @@ def load_train_epoch(own_loop: bool = False) -> tuple[object, str]:
     Args:
         own_loop: use the benchmark's own loop even when lesson 10 exists (for comparison).
     """
-    import nbformat
 
-    from backprop_lab.builder import reference_code, solution_cells
+    from backprop_lab.course.lesson import Lesson, reference_code
 
     path = course().solution_path(LESSON)
     source, origin = FALLBACK_TRAIN_EPOCH, f"benchmark's own loop ({LESSON} has no train_epoch solution cell yet)"
     if own_loop:
         origin = "benchmark's own loop (--own-loop)"
     elif path.is_file():
-        cells = solution_cells(nbformat.read(path, as_version=4))
+        cells = Lesson.load(LESSON, path).answers
         if "train_epoch" in cells:
             source, origin = reference_code(cells["train_epoch"]), f"{LESSON}'s train_epoch solution cell"
     filename = f"<{LESSON} train_epoch>"

@@ -73,7 +73,7 @@ class Run:
 
 def require_sandbox() -> str:
     """`bubblewrap X.Y.Z` when `bwrap` is installed; otherwise the benchmark stops (it measures the sandbox on)."""
-    from backprop_lab.sandbox import bwrap_path
+    from backprop_lab.sandbox.bwrap import bwrap_path
 
     bwrap = bwrap_path()
     if not bwrap:
@@ -87,7 +87,7 @@ def require_sandbox() -> str:
 
 def load_variants(lesson_id: str) -> dict:
     """`VARIANTS` of `tests/variants/<lesson_id>.py`, or {} when the lesson has none."""
-    from backprop_lab.builder import load_variants as load
+    from backprop_lab.course.synthetic import load_variants as load
 
     return load(ROOT / "tests" / "variants" / f"{lesson_id}.py")
 
@@ -109,7 +109,7 @@ def class_plan(students: int, variants: dict) -> list[tuple[str, str]]:
 
 def write_class(lesson_id: str, plan: list[tuple[str, str]], variants: dict, folder: Path) -> Path:
     """Writes the class in nbgrader's layout `folder/<student>/<lesson>/<lesson>.ipynb`."""
-    from backprop_lab.builder import build_submission
+    from backprop_lab.course.synthetic import build_submission
 
     the_course = course()
     for student_id, kind in plan:
@@ -126,7 +126,7 @@ def write_class(lesson_id: str, plan: list[tuple[str, str]], variants: dict, fol
 
 def time_fork_server_start() -> float:
     """Seconds until one sandboxed fork server is ready (bwrap started, TensorFlow imported); then stops it."""
-    from backprop_lab.engine import Worker
+    from backprop_lab.sandbox.pool import Worker
 
     with Stopwatch() as watch:
         worker = Worker(sandboxed=True)
@@ -291,7 +291,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def benchmark(args, work: Path, machine: str) -> str:
     """Builds the class under `work`, measures backprop-lab's fixed cost, grades it two ways, returns the report."""
-    from backprop_lab.grader import default_workers
+    from backprop_lab.grading.pipeline import default_workers
 
     sandbox = require_sandbox()
     variants = load_variants(args.lesson)

@@ -8,8 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab import builder
-from backprop_lab.course import Course
+from backprop_lab.course import Course, synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS_DIR = Path(__file__).parent / "variants"
@@ -29,7 +28,7 @@ def course() -> Course:
 
 def load_variants(lesson_id: str) -> dict:
     """The `VARIANTS` dict of `tests/variants/<lesson_id>.py` ({} if there is none)."""
-    return builder.load_variants(VARIANTS_DIR / f"{lesson_id}.py")
+    return synthetic.load_variants(VARIANTS_DIR / f"{lesson_id}.py")
 
 
 def copy_course(target: Path, lessons=None) -> Course:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import load_variants, write_class
 
-from backprop_lab.builder import build_submission
-from backprop_lab.grader import grade
+from backprop_lab.course.synthetic import build_submission
+from backprop_lab.grading.pipeline import grade
 
 pytestmark = pytest.mark.slow
 LESSON = "01_manual_backprop"
@@ -69,7 +69,7 @@ def cluster(tmp_path, request):
 def test_a_class_graded_on_the_cluster_gets_the_same_grades(course, tmp_path, cluster):
     from distributed import Client
 
-    from backprop_lab import engine
+    from backprop_lab.sandbox import pool as engine
 
     variants = load_variants(LESSON)
     notebooks = {("reference", LESSON): build_submission(course, LESSON),

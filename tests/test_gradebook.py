@@ -8,8 +8,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
-from backprop_lab.gradebook import GRADEBOOK_COLUMNS, read_gradebook, write_gradebook
-from backprop_lab.grader import GradeResult
+from backprop_lab.grading.gradebook import GRADEBOOK_COLUMNS, read_gradebook, write_gradebook
+from backprop_lab.grading.pipeline import GradeResult
 
 
 def _header(path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from backprop_lab.grader import _read_events
+from backprop_lab.grading.pipeline import read_events
 
 
 def cell(index, ok=True):
@@ -17,22 +17,22 @@ END = json.dumps({"event": "end"})
 
 
 def test_a_complete_run():
-    outcomes, tamper, oom = _read_events([cell(0), cell(1, ok=False), END], 2)
+    outcomes, tamper, oom = read_events([cell(0), cell(1, ok=False), END], 2)
     assert sorted(outcomes) == [0, 1] and not outcomes[1]["ok"] and tamper == "" and not oom
 
 
 def test_a_run_that_stopped_early_keeps_what_finished():
-    outcomes, tamper, oom = _read_events([cell(0)], 3)
+    outcomes, tamper, oom = read_events([cell(0)], 3)
     assert list(outcomes) == [0] and tamper == "" and not oom
 
 
 def test_out_of_memory_stops_the_reading():
-    outcomes, tamper, oom = _read_events([cell(0), json.dumps({"event": "oom"}), cell(1)], 2)
+    outcomes, tamper, oom = read_events([cell(0), json.dumps({"event": "oom"}), cell(1)], 2)
     assert list(outcomes) == [0] and oom and tamper == ""
 
 
 def test_a_tamper_report_wins():
-    _, tamper, _ = _read_events([cell(0), json.dumps({"event": "tamper", "reason": "changed numpy: allclose"})], 2)
+    _, tamper, _ = read_events([cell(0), json.dumps({"event": "tamper", "reason": "changed numpy: allclose"})], 2)
     assert tamper == "changed numpy: allclose"
 
 
@@ -46,5 +46,5 @@ def test_a_tamper_report_wins():
     [json.dumps(["cell", 0, True])],         # not an object
 ])
 def test_forged_reports_are_tampering(lines):
-    _, tamper, _ = _read_events(lines, 2)
+    _, tamper, _ = read_events(lines, 2)
     assert tamper == "wrote forged reports to the grader"

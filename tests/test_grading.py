@@ -19,9 +19,9 @@ import nbformat
 import pytest
 from conftest import ROOT, load_variants, selected_lessons, write_class
 
-from backprop_lab.builder import build_submission, solution_cells
-from backprop_lab.gradebook import GRADEBOOK_COLUMNS
-from backprop_lab.grader import grade
+from backprop_lab.course.synthetic import build_submission
+from backprop_lab.grading.gradebook import GRADEBOOK_COLUMNS
+from backprop_lab.grading.pipeline import grade
 
 pytestmark = pytest.mark.slow
 
@@ -108,8 +108,7 @@ def test_variant_loses_exactly_the_expected_points(course, corpus, lesson, name)
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_exercise_has_two_wrong_variants_and_an_alternative(course, lesson):
     variants = load_variants(lesson)
-    source = nbformat.read(course.solution_path(lesson), as_version=4)
-    for grade_id in solution_cells(source):
+    for grade_id in course.lesson(lesson).answers:
         wrong = [
             name for name, v in variants.items()
             if grade_id in v["cells"] and f"test_{grade_id}" in v["failing"]

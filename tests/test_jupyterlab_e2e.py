@@ -35,7 +35,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from backprop_lab.builder import build_submission
+from backprop_lab.course.synthetic import build_submission
 
 try:
     from playwright.sync_api import expect, sync_playwright

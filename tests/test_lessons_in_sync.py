@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT, copy_course
 
 from backprop_lab.course import Course
-from backprop_lab.release import release
+from backprop_lab.course.release import release
 
 
 def _without_ids(path):
@@ -32,7 +32,7 @@ def test_lessons_match_release(fresh_release, lesson_id):
 
 
 def test_release_rejects_unknown_lesson(fresh_release):
-    from backprop_lab.course import CourseError
+    from backprop_lab.errors import UserError
 
-    with pytest.raises(CourseError, match="unknown lesson '99'"):
+    with pytest.raises(UserError, match="unknown lesson '99'"):
         release(fresh_release, ["99"])

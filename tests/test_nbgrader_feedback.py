@@ -5,7 +5,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from traitlets.config import PyFileConfigLoader
 
-from backprop_lab.nbgrader_feedback import HideHiddenTests
+from backprop_lab.course.nbgrader_feedback import HideHiddenTests
 
 HIDDEN = "checks.assert_close('logits on a secret batch', got, want)"
 TEST_CELL = f"assert add(1, 2) == 3\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS\nprint('done')"
@@ -36,5 +36,5 @@ def test_hidden_region_and_quoting_traceback_are_removed():
 def test_the_course_config_uses_it_for_generate_feedback():
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "autograder")).load_config()
     steps = list(config.GenerateFeedback.preprocessors)
-    assert "backprop_lab.nbgrader_feedback.HideHiddenTests" in steps
+    assert "backprop_lab.course.nbgrader_feedback.HideHiddenTests" in steps
     assert steps[0] == "nbgrader.preprocessors.GetGrades", "scores are read before anything is removed"

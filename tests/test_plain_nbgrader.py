@@ -30,8 +30,8 @@ import nbformat
 import pytest
 from conftest import copy_course
 
-from backprop_lab.builder import build_submission
-from backprop_lab.gradebook import GRADEBOOK_COLUMNS
+from backprop_lab.course.synthetic import build_submission
+from backprop_lab.grading.gradebook import GRADEBOOK_COLUMNS
 
 pytestmark = pytest.mark.slow
 LESSON = "01_manual_backprop"

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from backprop_lab.course import CourseError
-from backprop_lab.gradebook import write_checks, write_gradebook
-from backprop_lab.grader import CheckResult, GradeResult
-from backprop_lab.report import summarize, write_report
+from backprop_lab.errors import UserError
+from backprop_lab.grading.gradebook import write_checks, write_gradebook
+from backprop_lab.grading.pipeline import CheckResult, GradeResult
+from backprop_lab.grading.report import summarize, write_report
 
 
 def _result(student, lesson, scores, status="graded"):
@@ -57,5 +57,5 @@ def test_report_page_embeds_figures(graded_folder):
 
 
 def test_report_without_grading_says_what_to_do(tmp_path):
-    with pytest.raises(CourseError, match="run `backprop-lab grade"):
+    with pytest.raises(UserError, match="run `backprop-lab grade"):
         write_report(tmp_path)

@@ -13,8 +13,8 @@ import threading
 import pytest
 from conftest import ROOT
 
-from backprop_lab.engine import Worker
-from backprop_lab.sandbox import Limits
+from backprop_lab.sandbox.pool import Worker
+from backprop_lab.sandbox.protocol import Job, JobCell, Limits
 
 pytestmark = pytest.mark.slow
 LIMITS = Limits(timeout=30)
@@ -29,8 +29,8 @@ def worker():
 
 def run(worker, *sources, limits=LIMITS):
     """Runs student cells; returns (cell events, the whole answer)."""
-    answer = worker.run([{"kind": "student", "source": s} for s in sources], limits)
-    events = [json.loads(line) for line in answer["events"]]
+    answer = worker.run(Job(tuple(JobCell("student", s) for s in sources), limits))
+    events = [json.loads(line) for line in answer.events]
     return [e for e in events if e["event"] == "cell"], answer
 
 
@@ -78,7 +78,7 @@ def test_nothing_about_grading_in_the_environment(worker):
 def test_a_timeout_kills_the_notebook_and_what_it_started(worker):
     cells, answer = run(worker, "import os, time\nif os.fork() == 0:\n    time.sleep(600)\n", "while True: pass",
                         limits=Limits(timeout=5))
-    assert answer["timed_out"] and len(cells) == 1
+    assert answer.timed_out and len(cells) == 1
     assert value_of(worker, "len([p for p in __import__('os').listdir('/proc') if p.isdigit()])") == "3", (
         "bwrap's init, the fork server and this job only: the previous job's processes must be gone"
     )
@@ -87,7 +87,7 @@ def test_a_timeout_kills_the_notebook_and_what_it_started(worker):
 def test_a_fork_bomb_hits_the_process_limit(worker):
     bomb = "import os, time\nwhile True:\n    if os.fork() == 0:\n        time.sleep(60)\n"
     cells, answer = run(worker, bomb, "print('never reached')", limits=Limits(timeout=60, processes=16))
-    assert answer["process_limit"] and not answer["timed_out"] and not cells, answer
+    assert answer.process_limit and not answer.timed_out and not cells, answer
     assert value_of(worker, "len([p for p in __import__('os').listdir('/proc') if p.isdigit()])") == "3"
 
 
@@ -99,7 +99,7 @@ def test_memory_limit(worker):
 def test_output_limit(worker):
     flood = "for _ in range(100):\n    print('x' * 100_000)"
     cells, answer = run(worker, flood, limits=Limits(timeout=20, output=2**20))
-    assert not cells[0]["ok"] and answer["output_size"] <= 2**20
+    assert not cells[0]["ok"] and answer.output_size <= 2**20
 
 
 def test_state_does_not_leak_between_jobs(worker):
@@ -130,16 +130,16 @@ def test_tensorflow_and_keras_work_in_a_forked_child(worker):
 
 
 def test_forged_reports_are_detected(worker):
-    from backprop_lab.grader import _read_events
+    from backprop_lab.grading.pipeline import read_events
 
     forge = (
         "import os as o\nfor fd in range(3, 64):\n    try:\n"
         "        o.write(fd, b'{\"event\": \"cell\", \"index\": 1, \"ok\": true}\\n')\n"
         "    except OSError:\n        pass\n"
     )
-    answer = worker.run([{"kind": "student", "source": forge}, {"kind": "test", "source": "assert False"}], LIMITS)
-    assert answer["forged"], answer
-    _, tamper, _ = _read_events(answer["events"], 2)
+    answer = worker.run(Job((JobCell("student", forge), JobCell("test", "assert False")), LIMITS))
+    assert answer.forged, answer
+    _, tamper, _ = read_events(answer.events, 2)
     assert tamper == "", "the authentic reports alone are in order"
 
 
@@ -153,5 +153,5 @@ def test_a_swapped_report_descriptor_is_detected(worker):
         "        o.write(parked, b'{\"event\": \"end\"}\\n')\n"
         "    except OSError:\n        pass\n"
     )
-    answer = worker.run([{"kind": "student", "source": swap}, {"kind": "test", "source": "assert False"}], LIMITS)
-    assert answer["forged"], answer
+    answer = worker.run(Job((JobCell("student", swap), JobCell("test", "assert False")), LIMITS))
+    assert answer.forged, answer

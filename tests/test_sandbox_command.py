@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from backprop_lab import sandbox
+from backprop_lab.sandbox import bwrap as sandbox
 
 
 def _mounts(args: list[str]) -> list[tuple[str, str]]:

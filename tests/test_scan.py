@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import load_variants, selected_lessons
 
-from backprop_lab import scan
-from backprop_lab.builder import build_submission
-from backprop_lab.program import Lesson, assemble
+from backprop_lab.course.synthetic import build_submission
+from backprop_lab.grading import screen as scan
+from backprop_lab.grading.assembly import assemble
 
 
 @pytest.mark.parametrize("lesson", selected_lessons())
 def test_reference_release_and_every_variant_pass_the_scan(course, lesson):
-    template = Lesson.load(lesson, course.solution_path(lesson), course.lesson_path(lesson))
+    template = course.lesson(lesson)
     notebooks = {"reference": build_submission(course, lesson),
                  "untouched": build_submission(course, lesson, fill=False)}
     notebooks.update({name: build_submission(course, lesson, v["cells"]) for name, v in load_variants(lesson).items()})
@@ -35,7 +35,7 @@ def test_reference_release_and_every_variant_pass_the_scan(course, lesson):
     ("from sys import modules", "imports from sys"),
     ("import sys\nsys.settrace(None)", "uses sys.settrace"),
     ("import sys\nframe = sys._getframe(1)", "uses sys._getframe"),
-    ("import os\nos.write(5, b'{}')", "uses os.write"),
+    ("import os\nos.dup2(5, 1)", "uses os.dup2"),
     ("import os\nleak = os.environ", "uses os.environ"),
     ("try:\n    1/0\nexcept Exception as e:\n    f = e.__traceback__.tb_frame.f_back", "uses .f_back"),
     ("fn.__globals__['x'] = 1", "uses .__globals__"),

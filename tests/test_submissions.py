@@ -5,8 +5,8 @@ import zipfile
 import pytest
 from conftest import write_class
 
-from backprop_lab.course import CourseError
-from backprop_lab.submissions import discover, parse_flat_name
+from backprop_lab.errors import UserError
+from backprop_lab.grading.submissions import discover, parse_flat_name
 
 LESSON = "01_manual_backprop"
 
@@ -80,5 +80,5 @@ def test_errors_say_what_to_do(course, tmp_path, setup, lesson, pattern):
     elif setup == "badzip":
         path = tmp_path / "class.zip"
         path.write_text("not a zip")
-    with pytest.raises(CourseError, match=pattern):
+    with pytest.raises(UserError, match=pattern):
         discover(path, course, lesson, tmp_path / "work")

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from backprop_lab import __version__
-from backprop_lab.course import Course, CourseError
+from backprop_lab.course import Course
+from backprop_lab.errors import UserError
 
 
 def _progress(result, done: int, total: int, width: int = 24) -> None:
@@ -26,19 +27,19 @@ def _progress(result, done: int, total: int, width: int = 24) -> None:
 
 
 def cmd_release(args) -> int:
-    from backprop_lab.release import release
+    from backprop_lab.course.release import release
 
     course = Course.locate(args.course)
     if course.is_bundled():
-        raise CourseError("release writes into lessons/: run it inside a checkout or pass --course")
+        raise UserError("release writes into lessons/: run it inside a checkout or pass --course")
     for path in release(course, args.lessons):
         print(f"released {path.relative_to(course.root)}")
     return 0
 
 
 def cmd_grade(args) -> int:
-    from backprop_lab.gradebook import format_table
-    from backprop_lab.grader import grade
+    from backprop_lab.grading.gradebook import format_table
+    from backprop_lab.grading.pipeline import grade
 
     results = grade(
         args.submissions,
@@ -59,7 +60,7 @@ def cmd_grade(args) -> int:
 
 def cmd_demo(args) -> int:
     from backprop_lab.demo import run_demo
-    from backprop_lab.gradebook import format_table
+    from backprop_lab.grading.gradebook import format_table
 
     results = run_demo(args.out, course=Course.locate(args.course), workers=args.workers,
                        on_result=_progress)
@@ -70,14 +71,15 @@ def cmd_demo(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from backprop_lab.report import write_report
+    from backprop_lab.grading.report import write_report
 
     print(f"report: {write_report(args.out)}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from backprop_lab import demo, grader
+    from backprop_lab import demo
+    from backprop_lab.grading import pipeline as grader
 
     parser = argparse.ArgumentParser(
         prog="backprop-lab",
@@ -111,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="LESSON", help="lesson of a flat folder or zip")
     p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
                    help="submissions graded in parallel (default: %(default)s, the CPU cores)")
-    p.add_argument("--timeout", type=int, default=grader.DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="longest one notebook may run (default: %(default)s)")
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                   help=f"longest one notebook may run (default: per lesson, {grader.REFERENCE_FACTOR} times its "
+                   f"reference solution's run + {grader.TIMEOUT_MARGIN} s, at least {grader.MIN_TIMEOUT} s)")
     p.add_argument("--memory", type=float, default=grader.DEFAULT_MEMORY_GB, metavar="GIB",
                    help="address space one notebook may use, in GiB (default: %(default)g)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
@@ -161,7 +164,7 @@ def main(argv=None) -> int:
         print(f"backprop-lab: error: the instructor tools need {err.name}, which a student install leaves out. "
               'Install them with: pip install "backprop-lab[instructor]"', file=sys.stderr)
         return 2
-    except CourseError as err:
+    except UserError as err:
         print(f"backprop-lab: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,9 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
-
-from backprop_lab.builder import build_submission
 from backprop_lab.course import Course
 
 DEFAULT_OUT = "backprop-lab-demo"
@@ -24,6 +21,10 @@ def assemble_class(course: Course, target: Path) -> Path:
     `reference` and `untouched` are built from the current lesson; the other
     students are copied from `assets/demo_class/`.
     """
+    import nbformat
+
+    from backprop_lab.course.synthetic import build_submission
+
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(course.assets_dir / "demo_class", target)
@@ -40,8 +41,8 @@ def assemble_class(course: Course, target: Path) -> Path:
 def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None,
              on_result=None):
     """Grades the sample class into `out`, writes its class report, and returns the results."""
-    from backprop_lab.grader import grade
-    from backprop_lab.report import write_report
+    from backprop_lab.grading.pipeline import grade
+    from backprop_lab.grading.report import write_report
 
     course = course or Course.locate()
     out = Path(out)

@@ -1,9 +1,10 @@
 """Reads the student's code before it runs and flags what an exercise never needs.
 
 No lesson asks a student to patch a library, walk the interpreter's frames or
-garbage collector, write to raw file descriptors, start processes or threads,
-read the environment, or define what `==` means. Code that does is not run
-blind: `findings` names each construct and its cell, and the grader withholds
+garbage collector, duplicate file descriptors, start processes or threads,
+read the environment, or define what `==` means: each of these could change a
+verdict (a patched check passes anything). Code that does is not run blind:
+`findings` names each construct and its cell, and the grader withholds
 the score for the instructor to review (status `flagged`).
 
 This is a screen, not a proof: obfuscated code can slip past it, which is why
@@ -16,9 +17,11 @@ import ast
 
 from IPython.core.inputtransformer2 import TransformerManager
 
+from backprop_lab import STUDENT_MODULES
+
 FORBIDDEN_MODULES = {
     "ctypes", "gc", "inspect", "importlib", "builtins", "subprocess", "multiprocessing", "threading",
-    "_thread", "socket", "signal", "atexit", "pty", "resource", "sysconfig", "marshal", "pickle", "dill",
+    "_thread", "signal", "atexit", "pty", "resource", "sysconfig", "marshal", "pickle", "dill",
 }
 FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "get_ipython"}
 ATTRIBUTE_CALLS = {"getattr", "setattr", "delattr"}
@@ -29,18 +32,22 @@ FORBIDDEN_ATTRIBUTES = {
 }
 FORBIDDEN_SYSTEM_CALLS = {
     "settrace", "setprofile", "addaudithook", "_getframe", "modules", "environ", "getenv", "putenv", "system",
-    "popen", "fork", "forkpty", "kill", "killpg", "write", "writev", "pwrite", "dup", "dup2", "fdopen", "open",
+    "popen", "fork", "forkpty", "kill", "killpg", "dup", "dup2", "fdopen", "open",
     "_exit", "execv", "execve", "execvp", "spawnv", "ptrace", "setsid",
 }
-"""Attributes of `os` and `sys` (and `posix`) an exercise never needs."""
+"""Attributes of `os` and `sys` (and `posix`) an exercise never needs and that could change a verdict.
+
+Not here, because the sandbox and the harness already contain them: `os.write` (a line on the report
+pipe without the job's secret token is a forgery, anything else is output) and `socket` (the sandbox
+has no network)."""
 _SYSTEM_MODULES = {"os", "sys", "posix"}
 """Modules whose use is screened by attribute: so they may not be renamed or aliased."""
 FORBIDDEN_METHODS = {"__eq__", "__ne__", "__bool__", "__array_ufunc__", "__array_function__", "__instancecheck__"}
 CODE_MAGICS = {"time", "timeit", "capture"}
 """Magics whose argument is Python code: the code is scanned."""
 HARMLESS_MAGICS = {"matplotlib", "config", "load_ext", "tensorboard", "who", "whos"}
-_ASSIGNABLE_ROOTS = {"np", "numpy", "tf", "tensorflow", "keras", "plt", "checks", "data", "plotting", "math",
-                     "os", "sys", "backprop_lab", "matplotlib"}
+_ASSIGNABLE_ROOTS = {"np", "numpy", "tf", "tensorflow", "keras", "plt", "math", "os", "sys", "backprop_lab",
+                     "matplotlib", *STUDENT_MODULES}
 
 _transformer = TransformerManager()
 

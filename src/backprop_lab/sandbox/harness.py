@@ -1,6 +1,6 @@
 """Runs one assembled notebook inside the sandbox and reports each cell's outcome.
 
-This code runs in the forked child of `backprop_lab.forkserver`, in the same
+This code runs in the forked child of `backprop_lab.sandbox.forkserver`, in the same
 process as the student's code, so it trusts nothing the student could have
 touched:
 
@@ -37,19 +37,21 @@ _WATCHED_EVENTS = {
 
 
 def _watched_modules() -> dict[str, object]:
+    import importlib
+
     import keras
     import numpy as np
     import tensorflow as tf
 
-    from backprop_lab import checks, data, plotting
+    import backprop_lab
 
-    return {
+    student = {f"backprop_lab.{n}": importlib.import_module(f"backprop_lab.{n}") for n in backprop_lab.STUDENT_MODULES}
+    return {**student,
         "builtins": builtins, "numpy": np, "numpy.linalg": np.linalg, "numpy.random": np.random,
         "numpy.testing": np.testing, "tensorflow": tf, "tensorflow.math": tf.math, "tensorflow.nn": tf.nn,
         "tensorflow.linalg": tf.linalg, "keras": keras, "keras.layers": keras.layers, "keras.ops": keras.ops,
         "keras.activations": keras.activations, "keras.losses": keras.losses, "keras.callbacks": keras.callbacks,
         "keras.initializers": keras.initializers, "keras.optimizers": keras.optimizers,
-        "backprop_lab.checks": checks, "backprop_lab.data": data, "backprop_lab.plotting": plotting,
     }
 
 
@@ -123,11 +125,11 @@ class Integrity:
         return found
 
 
-def run(cells: list[dict], verdict_fd: int, token: str) -> None:
+def run(cells, verdict_fd: int, token: str) -> None:
     """Runs the cells in order and writes one JSON line per event to `verdict_fd`.
 
     Args:
-        cells: dicts with `kind` ("student", "locked" or "test") and `source`.
+        cells: `protocol.JobCell`s, each with `kind` ("student", "locked" or "test") and `source`.
         verdict_fd: write end of the pipe read by the fork server.
         token: this job's secret; the fork server drops reports without it, so lines a
             student writes on the pipe (or through a descriptor swapped in its place) are forgeries.
@@ -148,9 +150,9 @@ def run(cells: list[dict], verdict_fd: int, token: str) -> None:
     shell = InteractiveShell.instance()
     namespace = shell.user_ns
     for index, cell in enumerate(cells):
-        if cell["kind"] == "test":
+        if cell.kind == "test":
             problems = integrity.problems(namespace)
-            outcome = _exec(cell["source"], namespace, index) if not problems else {}
+            outcome = _exec(cell.source, namespace, index) if not problems else {}
             problems = problems or integrity.problems(namespace)  # patched while the test ran?
             if problems:
                 report(event="tamper", reason="; ".join(problems))
@@ -159,7 +161,7 @@ def run(cells: list[dict], verdict_fd: int, token: str) -> None:
             continue
         before = {k: id(v) for k, v in namespace.items()}
         try:
-            result = shell.run_cell(cell["source"], store_history=True, silent=False)
+            result = shell.run_cell(cell.source, store_history=True, silent=False)
             error = result.error_in_exec or result.error_before_exec
         except Exception as err:  # noqa: BLE001 - e.g. IPython could not print a traceback (output limit)
             error = err
@@ -167,7 +169,7 @@ def run(cells: list[dict], verdict_fd: int, token: str) -> None:
         if isinstance(error, MemoryError):  # like a kernel killed for memory: the notebook stops here
             report(event="oom")
             return
-        if cell["kind"] == "locked":
+        if cell.kind == "locked":
             integrity.protect(before, namespace)
     problems = integrity.problems(namespace)
     if problems:
@@ -176,11 +178,22 @@ def run(cells: list[dict], verdict_fd: int, token: str) -> None:
 
 
 def _exec(source: str, namespace: dict, index: int) -> dict:
+    filename = f"<test cell {index}>"
     try:
-        exec(compile(source, f"<test cell {index}>", "exec"), namespace)  # noqa: S102 - the instructor's test
+        exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the instructor's test
     except BaseException as err:  # noqa: BLE001 - a test cell may raise anything (SystemExit too): a failure
-        return {"ok": False, **_describe(err)}
+        return {"ok": False, "line": _line_in(err, filename), **_describe(err)}
     return {"ok": True, **_describe(None)}
+
+
+def _line_in(error: BaseException, filename: str) -> int:
+    """The line of the test cell that was running when `error` was raised (0 if unknown)."""
+    line, tb = 0, error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _describe(error: BaseException | None) -> dict:

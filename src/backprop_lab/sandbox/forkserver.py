@@ -1,30 +1,35 @@
-"""The grading worker: imports TensorFlow once, then forks one child per submission.
+"""The fork server: imports TensorFlow once, then forks one child per submission.
 
 Starting a kernel and importing TensorFlow costs about 5 CPU-seconds, far more
 than a lesson's checks. This process pays it once: it imports TensorFlow,
 Keras, IPython and the course helpers (running no TensorFlow op, so forking
 stays safe), then for every job read from stdin it forks a child that runs
-the submission (`backprop_lab.harness`) under resource limits, kills whatever
-the child left behind, and writes one JSON line to stdout.
+the submission (`backprop_lab.sandbox.harness`) under resource limits, kills whatever
+the child left behind, restores a clean home and /tmp, and writes one `Answer` line to stdout.
+When it cannot restore a clean state it says so in the answer and exits, so that the
+pool replaces it before the next submission.
 
-Run it as `python -m backprop_lab.forkserver [--sandboxed]`, normally inside
-`bwrap` (see `backprop_lab.sandbox`); `--sandboxed` says it has a PID
+Run it as `python -m backprop_lab.sandbox.forkserver [--sandboxed]`, normally inside
+`bwrap` (see `backprop_lab.sandbox.bwrap`); `--sandboxed` says it has a PID
 namespace of its own, so that every process but itself may be killed after a job.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import json
 import os
 import resource
 import secrets
 import select
-import shutil
 import signal
+import stat
 import sys
 import time
 from pathlib import Path
+
+from backprop_lab.sandbox.protocol import Answer, Job
 
 PR_SET_DUMPABLE = 4
 MAX_VERDICT_BYTES = 4 * 2**20
@@ -32,6 +37,8 @@ MAX_VERDICT_BYTES = 4 * 2**20
 
 def preload() -> None:
     """Imports what every lesson imports, without running a TensorFlow op."""
+    import importlib
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -42,11 +49,11 @@ def preload() -> None:
     import tensorflow  # noqa: F401
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
 
-    import backprop_lab.checks  # noqa: F401
-    import backprop_lab.data  # noqa: F401
-    import backprop_lab.harness  # noqa: F401
-    import backprop_lab.plotting  # noqa: F401
-    import backprop_lab.progress  # noqa: F401
+    import backprop_lab
+    import backprop_lab.sandbox.harness  # noqa: F401
+
+    for name in backprop_lab.STUDENT_MODULES:
+        importlib.import_module(f"backprop_lab.{name}")
 
 
 def main(argv=None) -> int:
@@ -64,68 +71,118 @@ def main(argv=None) -> int:
 
     send({"event": "ready", "pid": os.getpid()})
     for line in sys.stdin:
-        job = json.loads(line)
-        send(run_job(job, scratch, sandboxed, channel))
+        answer = run_job(Job.from_json(line), scratch, sandboxed, channel)
+        os.write(channel, (answer.to_json() + "\n").encode())
+        if answer.worker_error:  # this server cannot promise the next submission a clean state
+            return 1
     return 0
 
 
-def run_job(job: dict, scratch: Path, sandboxed: bool, channel: int) -> dict:
+def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int) -> Answer:
     """Runs one submission in a forked child and returns what happened.
 
     Args:
-        job: `{"cells": [...], "limits": {...}}` (see `backprop_lab.sandbox.Limits`).
+        job: the cells to run and their limits.
         scratch: the child's working folder inside the worker's home; home is emptied before and after.
         sandboxed: this process owns its PID namespace.
         channel: this server's answer file descriptor, closed in the child.
 
     Returns:
-        `events` (the harness's reports), `exit_code`, `exit_signal`,
-        `timed_out`, `output_size` and `output_tail`.
+        The `Answer`; its `worker_error` says when home or /tmp could not be restored afterwards.
     """
-    limits = job["limits"]
-    _wipe(scratch.parent, sandboxed)
+    limits = job.limits
+    dirty = _wipe(scratch.parent, sandboxed)
+    if dirty:
+        return Answer(worker_error=f"the worker could not clean up before the job: {dirty}")
     scratch.mkdir(parents=True)
     read_end, write_end = os.pipe()
     token = secrets.token_hex(16)
+    started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
             os.close(read_end)
             os.close(channel)
             _enter_limits(scratch, limits, sandboxed)
-            from backprop_lab import harness
+            from backprop_lab.sandbox import harness
 
-            harness.run(job["cells"], write_end, token)
+            harness.run(job.cells, write_end, token)
         finally:
             os._exit(0)
     os.close(write_end)
-    deadline = time.monotonic() + limits["timeout"]
-    raw, stopped, status = _collect(read_end, pid, deadline, limits["processes"] if sandboxed else None, sandboxed)
+    deadline = started + limits.timeout
+    raw, stopped, status = _collect(read_end, pid, deadline, limits.processes if sandboxed else None, sandboxed)
+    seconds = time.monotonic() - started
     os.close(read_end)
     log = scratch / "output.log"
-    size = log.stat().st_size if log.exists() else 0
-    tail = _tail(log)
-    _wipe(scratch.parent, sandboxed)  # nothing a submission wrote may reach the next one
+    try:
+        size, tail = log.stat().st_size, _tail(log)
+    except OSError:  # the submission removed or locked its own log
+        size, tail = 0, ""
+    dirty = _wipe(scratch.parent, sandboxed)  # nothing a submission wrote may reach the next one
     events, forged = _authentic(raw, token)
-    return {
-        "events": events,
-        "forged": forged,
-        "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
-        "timed_out": stopped == "timeout",
-        "process_limit": stopped == "processes",
-        "output_size": size,
-        "output_tail": tail,
-    }
+    return Answer(
+        events=events,
+        forged=forged,
+        exit_code=os.waitstatus_to_exitcode(status) if status is not None else None,
+        timed_out=stopped == "timeout",
+        process_limit=stopped == "processes",
+        output_size=size,
+        output_tail=tail,
+        seconds=round(seconds, 3),
+        worker_error=f"the worker could not restore a clean state after the job: {dirty}" if dirty else "",
+    )
 
 
-def _wipe(home: Path, sandboxed: bool) -> None:
-    """Empties every folder a submission can write: home (the scratch's parent) and, in the sandbox, /tmp."""
-    for folder in [home, Path("/tmp")] if sandboxed else [home]:
-        for entry in folder.iterdir() if folder.is_dir() else []:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+def _wipe(home: Path, sandboxed: bool) -> str:
+    """Empties every folder a submission can write: home (the scratch's parent) and, in the sandbox, /tmp.
+
+    Permissions a submission removed are restored first, so that everything it created can go.
+
+    Returns:
+        "" when every folder is empty afterwards, else what is left (the worker must then be replaced).
+    """
+    for folder, mode in [(home, 0o700), (Path("/tmp"), 0o1777)] if sandboxed else [(home, 0o700)]:
+        if not folder.is_dir():
+            continue
+        try:
+            os.chmod(folder, mode)  # a submission may have taken away its own write permission
+        except OSError as err:
+            return f"cannot restore the permissions of {folder}: {err}"
+        for entry in list(os.scandir(folder)):
+            try:
+                _remove(Path(entry.path))
+            except OSError:  # what stays is found just below, and the worker is replaced
+                pass
+        left = os.listdir(folder)
+        if left:
+            return f"{len(left)} entries left in {folder}, e.g. {left[0]!r}"
+    return ""
+
+
+def _remove(path: Path) -> None:
+    """Removes a file or a whole tree, whatever permissions its owner (the submission) set."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except PermissionError:  # the folder holding it lost its write permission
+            os.chmod(path.parent, 0o700)
+            path.unlink(missing_ok=True)
+        return
+    os.chmod(path, 0o700)  # readable and writable again, to list and empty it
+    for entry in list(os.scandir(path)):
+        _remove(Path(entry.path))
+    try:
+        path.rmdir()
+    except OSError as err:
+        if err.errno != errno.ENOENT:
+            raise
 
 
 def _authentic(raw: bytes, token: str) -> tuple[list[str], bool]:
@@ -144,12 +201,12 @@ def _authentic(raw: bytes, token: str) -> tuple[list[str], bool]:
     return events, forged
 
 
-def _enter_limits(scratch: Path, limits: dict, sandboxed: bool) -> None:
+def _enter_limits(scratch: Path, limits, sandboxed: bool) -> None:
     os.setpgid(0, 0)
     os.chdir(scratch)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output"], limits["output"]))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output, limits.output))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     log = os.open(scratch / "output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

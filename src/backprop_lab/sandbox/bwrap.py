@@ -1,6 +1,6 @@
 """The sandbox a submission runs in: Linux namespaces through bubblewrap, plus resource limits.
 
-The grading worker (`backprop_lab.forkserver`) is started inside `bwrap` with:
+The fork server (`backprop_lab.sandbox.forkserver`) is started inside `bwrap` with:
 
 - no network (a network namespace of its own, loopback only);
 - a read-only view of the operating system and of the Python environment only
@@ -12,7 +12,7 @@ The grading worker (`backprop_lab.forkserver`) is started inside `bwrap` with:
   (no access to the instructor's terminal); it dies with the grader.
 
 Limits (wall clock, memory, processes, output size) are enforced per
-submission by the fork server; see `Limits`.
+submission by the fork server; see `protocol.Limits`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import os
 import shutil
 import sys
 import sysconfig
-from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_UID = 1000
@@ -30,24 +29,6 @@ SCRATCH = "/sandbox"
 
 _SYSTEM_DIRS = ("/usr", "/etc", "/opt")
 _MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use.
-
-    Args:
-        timeout: wall-clock seconds for the whole notebook.
-        memory: bytes of address space (`RLIMIT_AS`) of the notebook's process.
-        processes: processes the notebook may run at once (counted by the fork server ten times a
-            second inside the sandbox's PID namespace; threads are not counted).
-        output: bytes of output (stdout, stderr, files in scratch) per file (`RLIMIT_FSIZE`).
-    """
-
-    timeout: float = 600.0
-    memory: int = 8 * 2**30
-    processes: int = 64
-    output: int = 16 * 2**20
 
 
 def bwrap_path() -> str | None:
@@ -64,13 +45,13 @@ def import_roots() -> list[str]:
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     roots.add(str(Path(sys.executable).resolve().parent.parent))
     roots.update(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
-    roots.add(str(Path(__file__).resolve().parent.parent))  # the package itself (an editable install's src/)
+    roots.add(str(Path(__file__).resolve().parents[2]))  # the package itself (an editable install's src/)
     return sorted(_outermost(Path(r).resolve() for r in roots if Path(r).exists()))
 
 
 def hidden_paths() -> list[str]:
     """Course data shipped inside an installed package (solutions!), masked in the sandbox."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     return [str(here / "_course")] if (here / "_course").exists() else []
 
 

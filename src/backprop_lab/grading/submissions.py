@@ -12,7 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from backprop_lab.course import Course, CourseError
+from backprop_lab.course import Course
+from backprop_lab.errors import UserError
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.@+-]*$")
 _COPY_OF = re.compile(r"copy of\s+", re.IGNORECASE)
@@ -62,27 +63,27 @@ def discover(path: Path, course: Course, lesson: str | None, workdir: Path) -> l
         returned with `problem` set so that they get a gradebook row.
 
     Raises:
-        CourseError: the path is missing, empty, or flat without `--lesson`.
+        UserError: the path is missing, empty, or flat without `--lesson`.
     """
     path = Path(path)
     if not path.exists():
-        raise CourseError(f"submissions folder {path} does not exist")
+        raise UserError(f"submissions folder {path} does not exist")
     if path.is_file():
         if path.suffix != ".zip":
-            raise CourseError(f"{path} is a file; give a folder of submissions or a .zip")
+            raise UserError(f"{path} is a file; give a folder of submissions or a .zip")
         path = _unzip(path, workdir / "unzipped")
     if _is_nbgrader_layout(path, course):
         found = _discover_nbgrader(path, course)
     else:
         if lesson is None:
-            raise CourseError(
+            raise UserError(
                 f"{path} is not in nbgrader's layout <student_id>/<lesson_id>/<lesson_id>.ipynb; "
                 "for a flat folder or zip of <student_id>_*.ipynb files, name the lesson with "
                 "--lesson"
             )
         found = _discover_flat(path, course.check_lessons([lesson])[0])
     if not found:
-        raise CourseError(f"no notebooks found under {path}")
+        raise UserError(f"no notebooks found under {path}")
     return sorted(found, key=lambda s: (s.lesson_id, s.student_id))
 
 
@@ -99,7 +100,7 @@ def _unzip(archive: Path, target: Path) -> Path:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(zf.read(member))
     except zipfile.BadZipFile as err:
-        raise CourseError(f"{archive} is not a valid zip file") from err
+        raise UserError(f"{archive} is not a valid zip file") from err
     return target
 
 

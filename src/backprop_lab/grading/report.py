@@ -15,8 +15,8 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-from backprop_lab.course import CourseError
-from backprop_lab.gradebook import read_gradebook
+from backprop_lab.errors import UserError
+from backprop_lab.grading.gradebook import read_gradebook
 
 HELP_THRESHOLD = 0.5
 """Students whose mean score share is below this are listed as possibly needing help."""
@@ -24,7 +24,7 @@ HELP_THRESHOLD = 0.5
 
 def _existing(path: Path) -> Path:
     if not path.is_file():
-        raise CourseError(f"{path} not found: run `backprop-lab grade SUBMISSIONS --out {path.parent}` first")
+        raise UserError(f"{path} not found: run `backprop-lab grade SUBMISSIONS --out {path.parent}` first")
     return path
 
 

@@ -30,6 +30,8 @@ def render_feedback(result) -> str:
         )
     status = "" if result.status == "graded" else f"<p><b>Status:</b> {esc(result.status)}</p>"
     reason = f"<p>{esc(result.reason)}</p>" if result.reason else ""
+    if getattr(result, "timeout", 0):
+        reason += f"<p>The notebook ran for {result.seconds:.1f} s (this lesson's limit: {result.timeout:g} s).</p>"
     table = (
         "<table><tr><th>exercise</th><th>points</th><th>result</th><th>what went wrong</th></tr>"
         + "".join(rows)
@@ -43,7 +45,8 @@ def render_feedback(result) -> str:
         f"<h1>{esc(result.lesson_id)}</h1><p>Student: <b>{esc(result.student_id)}</b></p>"
         f"<h2>Score: {result.score:g} / {result.max_score:g}</h2>{status}{reason}{table}"
         "<p>Each exercise is checked by visible tests you can run in the notebook and by hidden "
-        "tests on other inputs. Fix the first failing exercise first: later ones often use it."
+        "tests on other inputs; each message says which kind failed. Fix the first failing exercise "
+        "first: later ones often use it."
         "</p></body></html>"
     )
 

@@ -6,19 +6,21 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from backprop_lab import nbgrader_bridge
-from backprop_lab.course import Course, CourseError, grading_metadata_problems, notebook_problem
+from backprop_lab.course import nbgrader_bridge
+from backprop_lab.course.folder import Course
+from backprop_lab.course.lesson import grading_metadata_problems, notebook_problem
+from backprop_lab.errors import UserError
 
 
 def check_source(course: Course, lesson_id: str) -> None:
-    """Raises `CourseError` naming what is wrong with a lesson's instructor notebook."""
+    """Raises `UserError` naming what is wrong with a lesson's instructor notebook."""
     path = course.solution_path(lesson_id)
     problem = notebook_problem(path)
     if problem:
-        raise CourseError(f"{path} is broken ({problem}). Fix it, or restore it with git.")
+        raise UserError(f"{path} is broken ({problem}). Fix it, or restore it with git.")
     problems = grading_metadata_problems(path)
     if problems:
-        raise CourseError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
+        raise UserError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
 
 
 def release(course: Course, lesson_ids=None) -> list[Path]:
@@ -36,7 +38,7 @@ def release(course: Course, lesson_ids=None) -> list[Path]:
     """
     lesson_ids = course.check_lessons(lesson_ids) if lesson_ids else course.lesson_ids()
     if not lesson_ids:
-        raise CourseError(f"no lessons found under {course.solutions_dir}")
+        raise UserError(f"no lessons found under {course.solutions_dir}")
     written = []
     with tempfile.TemporaryDirectory(prefix="backprop-lab-release-") as tmp:
         config = nbgrader_bridge.load_config(
@@ -53,7 +55,7 @@ def release(course: Course, lesson_ids=None) -> list[Path]:
                 try:
                     nbgrader_bridge.run_step(result, f"generate_assignment {lesson_id}")
                 except RuntimeError as err:
-                    raise CourseError(
+                    raise UserError(
                         f"could not release {lesson_id}: {err}\n"
                         f"Check the nbgrader metadata of {course.solution_path(lesson_id)}."
                     ) from err

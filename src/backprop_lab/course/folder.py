@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backprop_lab.errors import UserError
+
+if TYPE_CHECKING:
+    from backprop_lab.course.lesson import Lesson
 
 LESSON_ID = re.compile(r"^\d\d_[a-z0-9_]+$")
-
-
-class CourseError(Exception):
-    """An error a user can fix; the CLI prints its message without a traceback."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,12 @@ class Course:
             The `Course`.
 
         Raises:
-            CourseError: `path` is given but is not a course folder.
+            UserError: `path` is given but is not a course folder.
         """
         if path is not None:
             course = cls(Path(path).resolve())
             if not course.is_valid():
-                raise CourseError(
+                raise UserError(
                     f"{path} is not a Backprop Lab course folder: it needs solutions/ and "
                     "autograder/nbgrader_config.py."
                 )
@@ -84,7 +86,7 @@ class Course:
         bundled = Path(str(resources.files("backprop_lab") / "_course"))
         course = cls(bundled)
         if not course.is_valid():
-            raise CourseError(
+            raise UserError(
                 "No course folder found: run the command inside a Backprop Lab checkout "
                 "or pass --course PATH."
             )
@@ -109,14 +111,14 @@ class Course:
         """Validates lesson ids, accepting a unique prefix such as `01`.
 
         Raises:
-            CourseError: an id matches no lesson, or several.
+            UserError: an id matches no lesson, or several.
         """
         known = self.lesson_ids()
         resolved = []
         for lesson_id in lesson_ids:
             matches = [k for k in known if k == lesson_id or k.startswith(f"{lesson_id}_")]
             if len(matches) != 1:
-                raise CourseError(
+                raise UserError(
                     f"unknown lesson {lesson_id!r}. Known lessons: {', '.join(known)}"
                 )
             resolved.append(matches[0])
@@ -128,47 +130,8 @@ class Course:
     def lesson_path(self, lesson_id: str) -> Path:
         return self.lessons_dir / lesson_id / f"{lesson_id}.ipynb"
 
+    def lesson(self, lesson_id: str) -> Lesson:
+        """The lesson read from its source and, when released, its student version."""
+        from backprop_lab.course.lesson import Lesson
 
-def notebook_problem(path: Path) -> str:
-    """Returns why `path` is not a gradable notebook, or an empty string."""
-    import nbformat  # instructor-only dependency: imported when needed
-
-    if path.stat().st_size == 0:
-        return "the file is empty"
-    try:
-        notebook = nbformat.read(path, as_version=4)
-        nbformat.validate(notebook)
-    except (ValueError, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return f"not valid notebook JSON: {first[:200]}"
-    except nbformat.ValidationError as err:
-        return f"not a valid notebook: {err.message[:200]}"
-    if not any(c.cell_type == "code" for c in notebook.cells):
-        return "the notebook has no code cells"
-    return ""
-
-
-def grading_metadata_problems(path: Path) -> list[str]:
-    """Problems in an instructor notebook's nbgrader metadata that nbgrader reports poorly.
-
-    Returns:
-        One sentence per problem: a duplicated grade id, an unknown schema
-        version, or a graded cell without points.
-    """
-    import nbformat
-
-    seen: set[str] = set()
-    problems = []
-    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
-        meta = cell.metadata.get("nbgrader")
-        if not meta:
-            continue
-        grade_id = meta.get("grade_id", "")
-        if grade_id in seen:
-            problems.append(f"cell {index}: grade_id {grade_id!r} is used twice")
-        seen.add(grade_id)
-        if meta.get("schema_version") != 3:
-            problems.append(f"cell {index} ({grade_id}): schema_version must be 3")
-        if meta.get("grade") and not meta.get("points"):
-            problems.append(f"cell {index} ({grade_id}): a graded cell needs points")
-    return problems
+        return Lesson.load(lesson_id, self.solution_path(lesson_id), self.lesson_path(lesson_id))

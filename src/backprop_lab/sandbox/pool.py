@@ -1,11 +1,12 @@
-"""Runs assembled programs on sandboxed fork servers, here or on a Dask cluster.
+"""A pool of sandboxed fork servers that runs jobs, here or on a Dask cluster.
 
-`Worker` starts one `backprop_lab.forkserver` (inside bubblewrap when it is
-installed) and sends it jobs; `run_jobs` spreads jobs over `workers` of them,
-or over a Dask cluster's workers when a scheduler address is given. A job is
-plain data (`{"cells": [...], "limits": {...}}`) and so is its answer, so
-the machine that grades needs only this package, not the course or the
-submissions.
+`Worker` starts one `backprop_lab.sandbox.forkserver` (inside bubblewrap when it is
+installed) and sends it jobs; `WorkerPool` keeps up to `size` of them, replacing
+one that died or could not restore a clean state before it takes another job;
+`run_jobs` spreads jobs over a pool, or over a Dask cluster's workers when a
+scheduler address is given. A `Job` and its `Answer` are plain data
+(`backprop_lab.sandbox.protocol`), so the machine that grades needs only this
+package, not the course or the submissions.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
-from backprop_lab import sandbox
-from backprop_lab.sandbox import Limits
+from backprop_lab.sandbox import bwrap as sandbox
+from backprop_lab.sandbox.bwrap import bwrap_path
+from backprop_lab.sandbox.protocol import Answer, Job
+
+__all__ = ["UNSANDBOXED_WARNING", "Worker", "WorkerError", "WorkerPool", "bwrap_path", "run_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class Worker:
         self.sandboxed = bool(bwrap) if sandboxed is None else sandboxed
         self._home = None if self.sandboxed else tempfile.mkdtemp(prefix="bpl-worker-")
         # -I: isolated mode, so no folder a submission can write (the current one) is on sys.path
-        command = [sys.executable, "-I", "-m", "backprop_lab.forkserver"]
+        command = [sys.executable, "-I", "-m", "backprop_lab.sandbox.forkserver"]
         if self.sandboxed:
             command = sandbox.bwrap_command(bwrap, scratch_size) + command + ["--sandboxed"]
             env = None
@@ -75,24 +78,25 @@ class Worker:
             self.close()
             raise WorkerError(f"the grading worker did not start: {self.log_tail()}")
 
-    def run(self, cells: list[dict], limits: Limits) -> dict:
-        """Runs one program and returns the fork server's answer.
+    def run(self, job: Job) -> Answer:
+        """Runs one job and returns the fork server's answer.
 
         Raises:
             WorkerError: the worker died or stopped answering (it is closed then).
         """
-        job = {"cells": cells, "limits": asdict(limits)}
         try:
-            self.process.stdin.write((json.dumps(job) + "\n").encode())
+            self.process.stdin.write((job.to_json() + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError) as err:
             self.close()
             raise WorkerError(f"the grading worker stopped: {err}") from err
-        line = self._read_line(limits.timeout + 60)
+        line = self._read_line(job.limits.timeout + 60)
         if line is None:
             self.close()
             raise WorkerError(f"the grading worker stopped answering: {self.log_tail()}")
-        return json.loads(line)
+        answer = Answer.from_json(line)
+        answer.sandboxed = self.sandboxed
+        return answer
 
     def _read_line(self, timeout: float) -> bytes | None:
         deadline = time.monotonic() + timeout
@@ -129,15 +133,36 @@ class WorkerPool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: list[Worker] = []
         self._lock = threading.Lock()
+        self.replaced = 0
+        # One long-lived thread per worker: bwrap's --die-with-parent kills a worker when the *thread*
+        # that started it ends, so workers must be started from threads that live as long as the pool.
+        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="grading-worker")
 
-    def run(self, cells: list[dict], limits: Limits) -> dict:
+    def submit(self, job: Job) -> Future:
+        """Queues a job; the future's result is its `Answer`."""
+        return self._threads.submit(self.run, job)
+
+    def run(self, job: Job) -> Answer:
+        """Runs a job on an idle worker (started if none is idle); a failed worker is never reused."""
         worker = self._take()
         try:
-            answer = worker.run(cells, limits)
+            answer = worker.run(job)
         except WorkerError as err:
-            return {"worker_error": str(err)}
-        self._idle.put(worker)
-        return {**answer, "sandboxed": worker.sandboxed}
+            self._retire(worker, str(err))
+            return Answer(worker_error=str(err), sandboxed=worker.sandboxed)
+        if answer.worker_error:  # the job ran, but the worker cannot promise the next one a clean state
+            self._retire(worker, answer.worker_error)
+            answer.worker_error = ""
+        else:
+            self._idle.put(worker)
+        return answer
+
+    def _retire(self, worker: Worker, why: str) -> None:
+        log.warning("replacing a grading worker: %s", why)
+        worker.close()
+        with self._lock:
+            self._all.remove(worker)
+            self.replaced += 1
 
     def _take(self) -> Worker:
         try:
@@ -148,42 +173,55 @@ class WorkerPool:
                 self._all.append(worker)
             return worker
 
+    def stop_running(self) -> None:
+        """Kills the workers that are running a job (after an interrupt); idle ones stay for later jobs."""
+        with self._lock:
+            idle = set(self._idle.queue)
+            busy = [w for w in self._all if w not in idle]
+            for worker in busy:
+                worker.close()
+                self._all.remove(worker)
+
     def close(self) -> None:
-        for worker in self._all:
-            worker.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for worker in self._all:
+                worker.close()
+            self._all.clear()
 
 
 def run_jobs(
-    jobs: Iterable[tuple[object, list[dict]]],
-    limits: Limits,
-    workers: int,
+    jobs: Iterable[tuple[object, Job]],
+    workers: WorkerPool | None = None,
     scheduler: str | None = None,
     sandboxed: bool | None = None,
-) -> Iterator[tuple[object, dict]]:
-    """Runs `(tag, cells)` jobs and yields `(tag, answer)` as each one finishes.
+) -> Iterator[tuple[object, Answer]]:
+    """Runs `(tag, job)` pairs and yields `(tag, answer)` as each one finishes.
 
     Args:
-        jobs: programs to run, each with a tag of the caller's choosing.
-        limits: the limits of every job.
-        workers: fork servers run in parallel on this machine (ignored with `scheduler`).
-        scheduler: a Dask scheduler address such as `tcp://10.0.0.5:8786`; None grades here.
-        sandboxed: see `Worker`.
+        jobs: programs to run with their limits, each with a tag of the caller's choosing.
+        workers: the fork servers on this machine (ignored with `scheduler`); the caller closes them.
+        scheduler: a Dask scheduler address such as `tcp://10.0.0.5:8786`; None runs on `workers`.
+        sandboxed: with `scheduler`, see `Worker`.
+
+    Raises:
+        WorkerError: a worker cannot start, or the scheduler cannot be reached.
     """
     jobs = list(jobs)
     if not jobs:
         return
     if scheduler:
-        yield from _run_on_dask(jobs, limits, scheduler, sandboxed)
+        yield from _run_on_dask(jobs, scheduler, sandboxed)
         return
-    pool = WorkerPool(min(workers, len(jobs)), sandboxed)
-    threads = ThreadPoolExecutor(max_workers=pool.size)
+    futures = {workers.submit(job): tag for tag, job in jobs}
     try:
-        futures = {threads.submit(pool.run, cells, limits): tag for tag, cells in jobs}
         for future in as_completed(futures):
             yield futures[future], future.result()
     finally:  # also on Ctrl-C: drop the queued jobs and stop the running ones now, not after the batch
-        threads.shutdown(wait=False, cancel_futures=True)
-        pool.close()
+        for future in futures:
+            future.cancel()
+        if not all(future.done() for future in futures):
+            workers.stop_running()
 
 
 _dask_pools: dict[tuple, WorkerPool] = {}
@@ -191,13 +229,13 @@ _dask_lock = threading.Lock()
 _dask_jobs = 0
 
 
-def run_on_this_machine(cells: list[dict], limits: dict, sandboxed: bool | None) -> dict:
-    """A Dask task: runs one job on the Dask worker's own fork servers (kept between tasks)."""
+def run_on_this_machine(job: str, sandboxed: bool | None) -> str:
+    """A Dask task: runs one job (as JSON) on the Dask worker's own fork servers (kept between tasks)."""
     global _dask_jobs
     with _dask_lock:
         pool = _dask_pools.setdefault((sandboxed,), WorkerPool(os.cpu_count() or 1, sandboxed))
         _dask_jobs += 1
-    return pool.run(cells, Limits(**limits))
+    return pool.run(Job.from_json(job)).to_json()
 
 
 def dask_jobs_run() -> int:
@@ -205,19 +243,17 @@ def dask_jobs_run() -> int:
     return _dask_jobs
 
 
-def _run_on_dask(jobs, limits: Limits, scheduler: str, sandboxed: bool | None):
+def _run_on_dask(jobs, scheduler: str, sandboxed: bool | None):
     from distributed import Client, as_completed
-
-    from backprop_lab.course import CourseError
 
     try:
         client = Client(scheduler, timeout="15s")
     except (OSError, TimeoutError, ValueError) as err:
-        raise CourseError(f"could not reach the Dask scheduler at {scheduler}: {err}") from err
+        raise WorkerError(f"could not reach the Dask scheduler at {scheduler}: {err}") from err
     with client:
         futures = {
-            client.submit(run_on_this_machine, cells, asdict(limits), sandboxed, pure=False, retries=1): tag
-            for tag, cells in jobs
+            client.submit(run_on_this_machine, job.to_json(), sandboxed, pure=False, retries=1): tag
+            for tag, job in jobs
         }
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield futures[future], Answer.from_json(future.result())

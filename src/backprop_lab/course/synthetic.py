@@ -1,0 +1,77 @@
+"""Synthetic submissions built from the instructor source: the reference, or variants of it.
+
+Used by the tests, the demo and the benchmarks, and by instructors who want to
+check a grading change against known-wrong code: take the student version of a
+lesson and fill each solution cell with the reference code or with replacement code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from backprop_lab.course.folder import Course
+from backprop_lab.course.lesson import is_solution, reference_code
+from backprop_lab.errors import UserError
+
+
+def build_submission(course: Course, lesson_id: str, replace=None, *, fill: bool = True):
+    """A student notebook with its solution cells filled in.
+
+    Args:
+        course: the course.
+        lesson_id: the lesson.
+        replace: `{grade_id: source}` to put into those solution cells.
+        fill: put the reference code into the other solution cells; if False
+            they keep the released stub (an untouched submission).
+
+    Returns:
+        The notebook (an `nbformat.NotebookNode`).
+
+    Raises:
+        UserError: `replace` names a grade id that is not a solution cell.
+    """
+    import nbformat
+
+    replace = dict(replace or {})
+    reference = course.lesson(lesson_id).answers
+    unknown = set(replace) - set(reference)
+    if unknown:
+        raise UserError(
+            f"{lesson_id} has no solution cells named {sorted(unknown)}; its solution cells are {sorted(reference)}"
+        )
+    notebook = nbformat.read(course.lesson_path(lesson_id), as_version=4)
+    for cell in notebook.cells:
+        if not is_solution(cell):
+            continue
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        if grade_id in replace:
+            cell.source = replace[grade_id]
+        elif fill:
+            cell.source = reference_code(reference[grade_id])
+    return notebook
+
+
+def load_variants_module(path: str | Path) -> ModuleType | None:
+    """The module of a variants file (see CONTRIBUTING.md), or None if there is none."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"variants_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_variants(path: str | Path) -> dict:
+    """The `VARIANTS` dict of a variants file, or {} if there is none.
+
+    Args:
+        path: a file such as `tests/variants/01_manual_backprop.py`.
+
+    Returns:
+        `{scenario: {"cells": {grade_id: source}, "failing": [test grade ids], ...}}`.
+    """
+    module = load_variants_module(path)
+    return module.VARIANTS if module is not None else {}
