@@ -145,8 +145,16 @@ def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
         if batch_size and np.isclose(ratio, batch_size, rtol=1e-4):
             hint += f" That is the batch size ({batch_size}): divide by N (a mean, not a sum)."
         elif batch_size and np.isclose(ratio * batch_size, 1.0, rtol=1e-4):
-            hint += f" That is 1/batch size ({batch_size}): the 1/N is applied twice."
+            hint += (
+                f" That is 1/batch size ({batch_size}): a mean over the batch where a sum belongs,"
+                " or the 1/N is applied twice."
+            )
         return hint
+    if actual.size == 1:  # one number: say what it is; "the largest difference at index ()" says nothing
+        return (
+            f"{name} is {actual.item():.6g} but should be {expected.item():.6g} "
+            f"(relative error {relative_error(actual, expected):.3g})."
+        )
     if actual.ndim == 2 and actual.shape[0] == actual.shape[1]:
         if np.allclose(actual, expected.T, rtol=1e-5, atol=1e-7):
             return f"{name} is transposed: it equals the transpose of the expected value."
@@ -181,6 +189,11 @@ def _constant_ratio(actual: np.ndarray, expected: np.ndarray) -> float | None:
     if not mask.any() or np.any(np.abs(actual[~mask]) > 1e-9):
         return None
     ratios = actual[mask] / expected[mask]
+    # A ratio near 1 is a small error, not a factor; one number is trivially "a constant factor"
+    # of another, so a single value needs a clearly different size (10%) before it is called one.
+    min_gap = 0.1 if ratios.size == 1 else 1e-2
+    if abs(ratios[0] - 1.0) < min_gap:
+        return None
     if np.allclose(ratios, ratios[0], rtol=1e-4, atol=0) and not np.isclose(ratios[0], 1.0):
         return float(ratios[0])
     return None
