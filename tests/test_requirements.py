@@ -86,7 +86,8 @@ def test_every_requirement_has_a_check_and_a_variant(lesson):
     )
     notebook = read_notebook(Course(ROOT).solution_path(lesson))
     problems = requirement_problems(notebook, module.REQUIREMENTS, module.VARIANTS, table)
-    assert not problems, f"{lesson}: {len(problems)} problem(s) with REQUIREMENTS:\n" + "\n".join(problems)
+    if problems:
+        pytest.fail(f"{lesson}: {len(problems)} problem(s) with REQUIREMENTS:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
