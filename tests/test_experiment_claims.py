@@ -10,6 +10,9 @@ the slow one runs every `check` in the kernel that has just executed the whole l
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import nbformat
 import pytest
 from conftest import CLAIMS_DIR, ROOT, load_module, selected_lessons
@@ -159,3 +162,60 @@ def test_a_lesson_with_an_experiment_needs_a_claims_file_and_a_claims_cell():
     assert "no markdown cell is tagged `claims`" in problem
     untagged.cells[1].metadata["tags"] = []
     assert claims_problems(untagged, None, "tests/claims/99_toy.py") == []
+
+
+@pytest.fixture(scope="module")
+def local_kernel(tmp_path_factory):
+    """This Python as a kernel under the name lesson_runs expects: run_lesson tested without building a venv."""
+    import subprocess
+    import sys
+
+    from lesson_runs import KERNEL_NAME, ColabKernel
+
+    root = tmp_path_factory.mktemp("kernel")
+    subprocess.run(
+        [sys.executable, "-m", "ipykernel", "install", "--prefix", root, "--name", KERNEL_NAME],
+        check=True,
+        capture_output=True,
+    )
+    return ColabKernel(Path(sys.prefix), root / "share" / "jupyter")
+
+
+@pytest.mark.slow
+def test_run_lesson_checks_each_claim_and_reports_the_failures(local_kernel, tmp_path, monkeypatch):
+    import lesson_runs
+
+    monkeypatch.setattr(lesson_runs, "CELL_TIMEOUT", 5)
+    claims = [
+        ("holds", "assert x == 2"),
+        ("is false", "print('measured', x)\nassert x > 5, f'x is only {x}'"),
+        ("raises", "print('before')\n1 / 0"),
+        ("holds after failures", "assert x + 1 == 3"),
+        ("hangs", "import time\ntime.sleep(60)"),
+        ("never runs", "assert True"),
+    ]
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# toy"), nbformat.v4.new_code_cell("x = 2\nprint('lesson ran')")]
+    )
+    run = lesson_runs.run_lesson(notebook, claims, local_kernel, tmp_path)
+    assert run.error is None and Path(run.prefix) == Path(sys.prefix)
+    assert len(run.notebook.cells) == 2 and run.notebook.cells[1].outputs[0].text == "lesson ran\n"
+    assert [c.says for c in run.claims] == ["holds", "is false", "raises", "holds after failures", "hangs"]
+    assert [c.passed for c in run.claims] == [True, False, False, True, False]
+    report = run.claims[1].report()
+    assert 'claim "is false" does not hold: AssertionError: x is only 2' in report
+    assert "measured 2" in report and "assert x > 5" in report
+    assert "ZeroDivisionError: division by zero" in run.claims[2].report() and "before" in run.claims[2].report()
+    assert "Timeout" in run.claims[4].error and 'the check of "hangs" stopped the run' in run.claims_error
+
+
+@pytest.mark.slow
+def test_run_lesson_stops_at_a_failing_lesson_cell(local_kernel, tmp_path):
+    from lesson_runs import run_lesson
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("x = 2"), nbformat.v4.new_code_cell("raise ValueError('broken lesson')")]
+    )
+    run = run_lesson(notebook, [("holds", "assert x == 2")], local_kernel, tmp_path)
+    assert run.error.startswith("cell 1 failed: CellExecutionError") and "broken lesson" in run.error
+    assert run.claims == []
