@@ -76,6 +76,10 @@ class LessonRun:
     claims_error: str | None = None  # the claim checks were cut short (a timeout, a dead kernel)
     seconds: float = 0.0  # the lesson's cells, kernel start excluded
 
+    @property
+    def claims_seconds(self) -> float:
+        return sum(claim.seconds for claim in self.claims)
+
 
 def clean_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
