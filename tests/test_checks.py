@@ -121,3 +121,12 @@ def test_a_clear_factor_is_still_named_for_scalars_and_arrays():
     assert "a mean over the batch where a sum belongs" in checks.diagnose(
         "db", np.arange(1.0, 4.0) / 5, np.arange(1.0, 4.0), batch_size=5
     )
+
+
+def test_call_compiled_runs_tensorflow_code_and_names_numpy_code():
+    x = tf.constant([[1.0, -2.0]], tf.float32)
+    out = checks.call_compiled("double", lambda v: 2 * v, x)
+    assert out.dtype == tf.float32 and np.allclose(out.numpy(), [[2.0, -4.0]])
+    with pytest.raises(AssertionError, match="np_sum fails inside tf.function on float32 tensors") as info:
+        checks.call_compiled("np_sum", lambda v: np.sum(np.asarray(v)), x)
+    assert "rather than NumPy functions" in str(info.value)

@@ -116,6 +116,34 @@ def tape_gradient(f: Callable, x) -> np.ndarray:
     return tape.gradient(y, x).numpy()
 
 
+def call_compiled(name: str, fn: Callable, *args):
+    """Calls `fn(*args)` inside `tf.function`, as a compiled training step would.
+
+    Args:
+        name: the function's name, used in the message.
+        fn: the student's function.
+        *args: its arguments (float32 tensors, like a training step's).
+
+    Returns:
+        Whatever `fn` returns, as tensors.
+
+    Raises:
+        AssertionError: `fn` cannot run in a compiled graph (NumPy functions or `.numpy()` on
+            symbolic tensors, a hard-coded dtype, `.T` on a tensor); the message names the error.
+    """
+    import tensorflow as tf
+
+    try:
+        return tf.function(fn)(*args)
+    except Exception as err:  # whatever breaks inside the graph, the student needs to see it
+        first_line = (str(err).strip().splitlines() or [""])[0][:300]
+        raise AssertionError(
+            f"{name} fails inside tf.function on float32 tensors, as a compiled training step calls it: "
+            f"{type(err).__name__}: {first_line}. Use TensorFlow operations (tf.matmul, tf.transpose, "
+            "tf.reduce_sum) rather than NumPy functions, .numpy() or .T, and keep the dtype of the inputs."
+        ) from err
+
+
 def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
     """Names the likely mistake when `actual` should equal `expected`.
 
