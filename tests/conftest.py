@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab.course import Course, synthetic
+from backprop_lab.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS_DIR = Path(__file__).parent / "variants"
@@ -26,9 +26,31 @@ def course() -> Course:
     return Course(ROOT)
 
 
+CLAIMS_DIR = Path(__file__).parent / "claims"
+
+
+def load_module(path: Path):
+    """The module a Python file defines, executed afresh (None if there is no such file)."""
+    import importlib.util
+
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_variants(lesson_id: str) -> dict:
     """The `VARIANTS` dict of `tests/variants/<lesson_id>.py` ({} if there is none)."""
-    return synthetic.load_variants(VARIANTS_DIR / f"{lesson_id}.py")
+    module = load_module(VARIANTS_DIR / f"{lesson_id}.py")
+    return module.VARIANTS if module else {}
+
+
+def load_claims(lesson_id: str) -> list | None:
+    """The `CLAIMS` list of `tests/claims/<lesson_id>.py` (None if there is no such file)."""
+    module = load_module(CLAIMS_DIR / f"{lesson_id}.py")
+    return None if module is None else module.CLAIMS
 
 
 def copy_course(target: Path, lessons=None) -> Course:
@@ -52,3 +74,35 @@ def write_class(folder: Path, notebooks: dict[tuple[str, str], object]) -> Path:
         else:
             nbformat.write(notebook, path)
     return folder
+
+
+@pytest.fixture(scope="session")
+def colab_kernel(tmp_path_factory):
+    """A fresh Colab-like venv (TensorFlow, ipykernel and this package only) as a Jupyter kernel; see lesson_runs."""
+    from lesson_runs import build_colab_kernel
+
+    return build_colab_kernel(tmp_path_factory.mktemp("colab"))
+
+
+@pytest.fixture(scope="session")
+def lesson_run(colab_kernel, tmp_path_factory):
+    """`lesson_run(lesson_id)`: the lesson's one execution in the Colab-like kernel, its claims checked after it.
+
+    Executed at most once per session, whichever test asks first (`test_solutions_execute.py` and
+    `test_experiment_claims.py` share it), so that no lesson runs twice.
+    """
+    from lesson_runs import run_lesson
+
+    runs = {}
+
+    def run(lesson_id: str):
+        if lesson_id not in runs:
+            try:
+                claims = [(c["says"], c["check"]) for c in load_claims(lesson_id) or []]
+            except Exception:  # a broken claims file is reported by test_experiment_claims.py, not here
+                claims = []
+            notebook = nbformat.read(Course(ROOT).solution_path(lesson_id), as_version=4)
+            runs[lesson_id] = run_lesson(notebook, claims, colab_kernel, tmp_path_factory.mktemp(lesson_id))
+        return runs[lesson_id]
+
+    return run

@@ -97,3 +97,36 @@ def test_float32_tolerance_follows_the_dtype_and_the_operation_count():
     assert abs(late - early) <= float32_tolerance(4) * abs(early)
     with pytest.raises(ValueError, match="num_ops"):
         float32_tolerance(0)
+
+
+@pytest.mark.parametrize(
+    "actual, expected",
+    [(np.float64(1.001), np.float64(1.0)), (np.array([1.001, 2.002, 3.003]), np.array([1.0, 2.0, 3.0]))],
+)
+def test_a_ratio_near_one_is_not_called_a_constant_factor(actual, expected):
+    message = checks.diagnose("loss", actual, expected)
+    assert message and "constant factor" not in message
+    assert "relative error" in message
+
+
+def test_a_scalar_mismatch_names_both_values():
+    message = checks.diagnose("loss", np.float64(1.45), np.float64(1.5))
+    assert "loss is 1.45 but should be 1.5" in message
+    assert "constant factor" not in message
+
+
+def test_a_clear_factor_is_still_named_for_scalars_and_arrays():
+    assert "8 times" in checks.diagnose("loss", np.float64(8.0), np.float64(1.0), batch_size=8)
+    assert "1/batch size" in checks.diagnose("db", np.arange(1.0, 4.0) / 5, np.arange(1.0, 4.0), batch_size=5)
+    assert "a mean over the batch where a sum belongs" in checks.diagnose(
+        "db", np.arange(1.0, 4.0) / 5, np.arange(1.0, 4.0), batch_size=5
+    )
+
+
+def test_call_compiled_runs_tensorflow_code_and_names_numpy_code():
+    x = tf.constant([[1.0, -2.0]], tf.float32)
+    out = checks.call_compiled("double", lambda v: 2 * v, x)
+    assert out.dtype == tf.float32 and np.allclose(out.numpy(), [[2.0, -4.0]])
+    with pytest.raises(AssertionError, match="np_sum fails inside tf.function on float32 tensors") as info:
+        checks.call_compiled("np_sum", lambda v: np.sum(np.asarray(v)), x)
+    assert "rather than NumPy functions" in str(info.value)

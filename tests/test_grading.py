@@ -105,6 +105,28 @@ def test_variant_loses_exactly_the_expected_points(course, corpus, lesson, name)
             assert check.score == check.max_score, f"{name}: {check.grade_id} lost points: {check.message}"
 
 
+MESSAGE_CASES = [(lesson, name) for lesson, name in CASES if load_variants(lesson)[name].get("messages")]
+
+
+@pytest.mark.parametrize("lesson, name", MESSAGE_CASES, ids=[f"{lesson}-{name}" for lesson, name in MESSAGE_CASES])
+def test_variant_gets_the_promised_messages(corpus, lesson, name):
+    """`"messages": {test cell: fragment}`: that cell fails and its graded message contains the fragment."""
+    variant = load_variants(lesson)[name]
+    result = corpus[0][(lesson, name)]
+    assert result.status == "graded", result.reason
+    checks = {check.grade_id: check for check in result.checks}
+    problems = []
+    for cell, fragment in variant["messages"].items():
+        check = checks.get(cell)
+        if check is None:
+            problems.append(f"{cell}: no such graded test cell")
+        elif check.score == check.max_score:
+            problems.append(f"{cell} passed, so the student never sees {fragment!r}")
+        elif fragment not in check.message:
+            problems.append(f"{cell}: the message lacks {fragment!r}; the student sees:\n    {check.message}")
+    assert not problems, f"{name}: " + "\n".join(problems)
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_exercise_has_two_wrong_variants_and_an_alternative(course, lesson):
     variants = load_variants(lesson)

@@ -116,6 +116,34 @@ def tape_gradient(f: Callable, x) -> np.ndarray:
     return tape.gradient(y, x).numpy()
 
 
+def call_compiled(name: str, fn: Callable, *args):
+    """Calls `fn(*args)` inside `tf.function`, as a compiled training step would.
+
+    Args:
+        name: the function's name, used in the message.
+        fn: the student's function.
+        *args: its arguments (float32 tensors, like a training step's).
+
+    Returns:
+        Whatever `fn` returns, as tensors.
+
+    Raises:
+        AssertionError: `fn` cannot run in a compiled graph (NumPy functions or `.numpy()` on
+            symbolic tensors, a hard-coded dtype, `.T` on a tensor); the message names the error.
+    """
+    import tensorflow as tf
+
+    try:
+        return tf.function(fn)(*args)
+    except Exception as err:  # whatever breaks inside the graph, the student needs to see it
+        first_line = (str(err).strip().splitlines() or [""])[0][:300]
+        raise AssertionError(
+            f"{name} fails inside tf.function on float32 tensors, as a compiled training step calls it: "
+            f"{type(err).__name__}: {first_line}. Use TensorFlow operations (tf.matmul, tf.transpose, "
+            "tf.reduce_sum) rather than NumPy functions, .numpy() or .T, and keep the dtype of the inputs."
+        ) from err
+
+
 def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
     """Names the likely mistake when `actual` should equal `expected`.
 
@@ -145,8 +173,16 @@ def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
         if batch_size and np.isclose(ratio, batch_size, rtol=1e-4):
             hint += f" That is the batch size ({batch_size}): divide by N (a mean, not a sum)."
         elif batch_size and np.isclose(ratio * batch_size, 1.0, rtol=1e-4):
-            hint += f" That is 1/batch size ({batch_size}): the 1/N is applied twice."
+            hint += (
+                f" That is 1/batch size ({batch_size}): a mean over the batch where a sum belongs,"
+                " or the 1/N is applied twice."
+            )
         return hint
+    if actual.size == 1:  # one number: say what it is; "the largest difference at index ()" says nothing
+        return (
+            f"{name} is {actual.item():.6g} but should be {expected.item():.6g} "
+            f"(relative error {relative_error(actual, expected):.3g})."
+        )
     if actual.ndim == 2 and actual.shape[0] == actual.shape[1]:
         if np.allclose(actual, expected.T, rtol=1e-5, atol=1e-7):
             return f"{name} is transposed: it equals the transpose of the expected value."
@@ -181,6 +217,11 @@ def _constant_ratio(actual: np.ndarray, expected: np.ndarray) -> float | None:
     if not mask.any() or np.any(np.abs(actual[~mask]) > 1e-9):
         return None
     ratios = actual[mask] / expected[mask]
+    # A ratio near 1 is a small error, not a factor; one number is trivially "a constant factor"
+    # of another, so a single value needs a clearly different size (10%) before it is called one.
+    min_gap = 0.1 if ratios.size == 1 else 1e-2
+    if abs(ratios[0] - 1.0) < min_gap:
+        return None
     if np.allclose(ratios, ratios[0], rtol=1e-4, atol=0) and not np.isclose(ratios[0], 1.0):
         return float(ratios[0])
     return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 from backprop_lab.course.folder import Course
 from backprop_lab.course.lesson import is_solution, reference_code
@@ -53,17 +52,6 @@ def build_submission(course: Course, lesson_id: str, replace=None, *, fill: bool
     return notebook
 
 
-def load_variants_module(path: str | Path) -> ModuleType | None:
-    """The module of a variants file (see CONTRIBUTING.md), or None if there is none."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location(f"variants_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def load_variants(path: str | Path) -> dict:
     """The `VARIANTS` dict of a variants file, or {} if there is none.
 
@@ -73,5 +61,10 @@ def load_variants(path: str | Path) -> dict:
     Returns:
         `{scenario: {"cells": {grade_id: source}, "failing": [test grade ids], ...}}`.
     """
-    module = load_variants_module(path)
-    return module.VARIANTS if module is not None else {}
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"variants_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
