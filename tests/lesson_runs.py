@@ -162,7 +162,7 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
         try:
             client.execute()
         except (CellExecutionError, CellControlSignal, DeadKernelError) as err:  # a timeout is a CellControlSignal
-            failure = (max(started, default=0), f"{type(err).__name__}: {err}")
+            failure = (max(started, default=0), _ANSI.sub("", f"{type(err).__name__}: {err}"))
     extra = notebook.cells[lesson_cells:]
     run = LessonRun(nbformat.v4.new_notebook(cells=notebook.cells[:lesson_cells], metadata=notebook.metadata))
     if started:
@@ -174,7 +174,8 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
     if failure and failure[0] == lesson_cells:
         run.error = f"the kernel could not say where it runs: {failure[1]}"
         return run
-    run.prefix, run.library = json.loads(extra[0].outputs[0].text)
+    stdout = "".join(o.text for o in extra[0].outputs if o.output_type == "stream" and o.name == "stdout")
+    run.prefix, run.library = json.loads(stdout.strip().splitlines()[-1])
     for number, ((says, check), cell) in enumerate(zip(claims, extra[1:], strict=True)):
         index = lesson_cells + 1 + number
         if index not in finished:

@@ -60,6 +60,8 @@ def claims_problems(notebook, claims, table: str) -> list[str]:
         ):
             problems.append(f"claim {number} must be a dict of two strings {sorted(CLAIM_KEYS)}: {claim!r}")
             continue
+        if not claim["check"].strip():
+            problems.append(f'claim "{claim["says"]}": its check is empty')
         try:
             compile(claim["check"], f"claim {number}", "exec")
         except SyntaxError as err:
