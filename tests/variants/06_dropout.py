@@ -119,6 +119,21 @@ VARIANTS = {
         },
         "failing": ["test_Dropout"],
     },
+    "dropout-error-does-not-say-why": {
+        "cells": {
+            "dropout": _swap(
+                DROPOUT, 'raise ValueError(f"dropout rate must be in [0, 1), got {rate}")', "raise ValueError()"
+            )
+        },
+        "failing": ["test_dropout"],
+        "messages": {"test_dropout": "should say that the rate is the problem"},
+    },
+    "layer-accepts-rate-one": {
+        # Keras's own layer accepts 1.0 (all zeros out); the lesson says ours refuses it at once.
+        "cells": {"Dropout": _swap(LAYER, "if not 0.0 <= rate < 1.0:", "if not 0.0 <= rate <= 1.0:")},
+        "failing": ["test_Dropout"],
+        "messages": {"test_Dropout": "Dropout(1.0) was built without error"},
+    },
     # --- alternative correct solution ----------------------------------------------------
     "stateless-floor-mask-and-tf-generator-layer": {
         "cells": {
@@ -158,4 +173,52 @@ VARIANTS = {
         },
         "failing": [],
     },
+    "float64-scale-and-multiplied-mask": {
+        # Rounds differently from x / (1 - rate): the scale is computed in float64 and cast, then multiplied.
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    return tf.where(keep, x / (1.0 - rate), tf.zeros_like(x))\n",
+                "    scale = tf.cast(tf.constant(1.0, tf.float64) / (1.0 - rate), x.dtype)\n"
+                "    return x * tf.cast(keep, x.dtype) * scale\n",
+            )
+        },
+        "failing": [],
+    },
 }
+
+REQUIREMENTS = [
+    {"says": "(dropped), and return", "cell": "test_dropout", "variant": "dropout-not-rescaled"},
+    {
+        "says": "false: return `x` unchanged, no mask and no scaling",
+        "cell": "test_dropout",
+        "variant": "dropout-also-at-inference",
+    },
+    {"says": "`rate` must be in `[0, 1)`", "cell": "test_dropout", "variant": "dropout-accepts-rate-one"},
+    {"says": "Raise a `ValueError` that says so", "cell": "test_dropout", "variant": "dropout-error-does-not-say-why"},
+    {"says": "even when not training", "cell": "test_dropout", "variant": "dropout-checks-rate-only-when-training"},
+    {"says": "otherwise return x unchanged", "cell": "test_dropout", "variant": "dropout-also-at-inference"},
+    {
+        "says": "each entry is 0 with probability rate",
+        "cell": "test_dropout",
+        "variant": "dropout-keeps-with-probability-rate",
+    },
+    {"says": "and x / (1 - rate) otherwise", "cell": "test_dropout", "variant": "dropout-scales-by-keep-probability"},
+    {
+        "says": "whatever the value of training",
+        "cell": "test_dropout",
+        "variant": "dropout-checks-rate-only-when-training",
+    },
+    {
+        "says": "`None` or `False` returns the inputs unchanged",
+        "cell": "test_Dropout",
+        "variant": "layer-always-training",
+    },
+    {"says": "our layer refuses it", "cell": "test_Dropout", "variant": "layer-accepts-rate-one"},
+    {
+        "says": "ValueError: rate is outside [0, 1).",
+        "cell": "test_Dropout",
+        "variant": "layer-checks-rate-only-in-dropout",
+    },
+    {"says": "would drop everything and is refused", "cell": "test_Dropout", "variant": "layer-accepts-rate-one"},
+]
