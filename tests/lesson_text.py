@@ -60,7 +60,7 @@ class Sentence:
     """One sentence of a lesson: the cell it is in, where in that cell, and its text as written."""
 
     cell: int
-    where: str  # "markdown", or "docstring of <name>"
+    where: str  # "markdown", "markdown heading", or "docstring of <name>"
     text: str
     tags: tuple[str, ...] = ()
 
@@ -101,18 +101,19 @@ def split_sentences(block: str) -> list[str]:
     return [sentence for sentence in restored if sentence]
 
 
-def markdown_blocks(source: str) -> list[tuple[bool, str]]:
-    """`(is_prose, text)` of the headings, list items, table rows and paragraphs of a markdown cell.
+def markdown_blocks(source: str) -> list[tuple[str, str]]:
+    """`(kind, text)` of the headings, list items, table rows and paragraphs of a markdown cell.
 
-    Fenced code is left out; headings and table rows are not prose (never split into sentences).
+    `kind` is "heading", "table row" or "prose" (paragraphs and list items, the only blocks split
+    into sentences); fenced code is left out.
     """
-    blocks: list[tuple[bool, str]] = []
+    blocks: list[tuple[str, str]] = []
     current: list[str] = []
     fence = None
 
     def flush():
         if current:
-            blocks.append((True, " ".join(current)))
+            blocks.append(("prose", " ".join(current)))
             current.clear()
 
     for line in source.splitlines():
@@ -130,11 +131,11 @@ def markdown_blocks(source: str) -> list[tuple[bool, str]]:
             flush()
         elif stripped.startswith("#"):
             flush()
-            blocks.append((False, stripped.lstrip("#").strip()))
+            blocks.append(("heading", stripped.lstrip("#").strip()))
         elif stripped.startswith("|"):
             flush()
             if not _TABLE_SEPARATOR.match(stripped):
-                blocks.append((False, stripped.strip("|").strip()))
+                blocks.append(("table row", stripped.strip("|").strip()))
         elif _LIST_ITEM.match(line):
             flush()
             current.append(_LIST_ITEM.sub("", line, count=1))
@@ -144,11 +145,12 @@ def markdown_blocks(source: str) -> list[tuple[bool, str]]:
     return blocks
 
 
-def markdown_sentences(source: str) -> list[str]:
+def markdown_sentences(source: str, kinds: bool = False) -> list:
+    """The sentences of a markdown cell; `(kind, sentence)` pairs with `kinds=True` (see markdown_blocks)."""
     sentences = []
-    for is_prose, block in markdown_blocks(source):
-        sentences += split_sentences(block) if is_prose else [block]
-    return sentences
+    for kind, block in markdown_blocks(source):
+        sentences += [(kind, text) for text in (split_sentences(block) if kind == "prose" else [block])]
+    return sentences if kinds else [text for _, text in sentences]
 
 
 def docstring_sentences(docstring: str) -> list[str]:
@@ -226,7 +228,10 @@ def notebook_sentences(notebook) -> list[Sentence]:
     for index, cell in enumerate(notebook.cells):
         tags = tuple(cell.metadata.get("tags", ()))
         if cell.cell_type == "markdown":
-            sentences += [Sentence(index, "markdown", text, tags) for text in markdown_sentences(cell.source)]
+            sentences += [
+                Sentence(index, "markdown heading" if kind == "heading" else "markdown", text, tags)
+                for kind, text in markdown_sentences(cell.source, kinds=True)
+            ]
         elif is_solution_cell(cell):
             try:
                 docstrings = code_docstrings(cell.source)
