@@ -36,7 +36,17 @@ def test_decision_boundary_colours_by_prediction():
 
     fig = plotting.plot_decision_boundary(predict, x, y, resolution=20)
     ax = fig.axes[0]
-    assert ax.get_title() == "Decision boundary" and ax.collections
+    assert ax.get_title() == "Decision boundary"
+    filled, points = ax.collections[0], ax.collections[-1]
+    # the filled regions follow the prediction: class 0 left of x1 = 0, class 1 right of it
+    bands = zip(filled.get_array(), filled.get_paths(), strict=True)
+    regions = [(level, path.vertices[:, 0]) for level, path in bands if len(path.vertices)]
+    assert {round(float(level)) for level, _ in regions} >= {0, 1}
+    step = 3.0 / 19  # the grid spans [-1.5, 1.5] in 20 points: the boundary is drawn within one step of 0
+    for level, xs in regions:
+        assert (xs <= step).all() if level < 0.5 else (xs >= -step).all(), (level, xs.min(), xs.max())
+    # and the data points are drawn on top, coloured by their label
+    assert np.allclose(points.get_offsets(), x) and list(points.get_array()) == [0, 1]
     plt.close(fig)
 
 
