@@ -64,6 +64,8 @@ def test_hostile_constructs_are_flagged(source, finding):
     "model.compile(optimizer='sgd', loss='mse')",
     "%matplotlib inline\nplt.plot([1, 2])",
     "def broken(:\n",  # a syntax error is not a finding: the cell simply fails when it runs
+    "import os\nos.write(2, b'debug\\n')",  # output, or a forgery the report token exposes: contained
+    "import socket\nsocket.create_connection(('pypi.org', 443), timeout=1)",  # the sandbox has no network
 ])
 def test_ordinary_code_is_not_flagged(source):
     assert scan.findings(source, "cell") == []

@@ -86,6 +86,13 @@ SCENARIOS = {
         "build": {"edit": _duplicate_test_cell}, "failing": [], "status": "cells_duplicated",
         "reason": "test_relu_backward",
     },
+    "writes-to-stderr-and-tries-the-network": {  # contained by the report token and the sandbox: not flagged
+        "build": {"append": {"relu_backward": (
+            "import os\nimport socket\nos.write(2, b'debug: relu_backward defined\\n')\n"
+            "try:\n    socket.create_connection(('pypi.org', 443), timeout=2).close()\n"
+            "except OSError:\n    pass\n")}},
+        "failing": [], "status": "graded", "reason": "",
+    },
     # --- broken ----------------------------------------------------------------
     "infinite-loop": {
         "build": {"cells": {"relu_backward": "while True:\n    pass\n"}},
