@@ -22,19 +22,15 @@ FIRST_LAYER_GRADIENTS = (
 )
 
 VARIANTS = {
-    "zeros-transposed+glorot-limit-from-fan-in-only+he-not-truncated"
-    "+stds-before-activation+symmetry-compares-rows": {
+    "zeros-transposed+glorot-limit-from-fan-in-only+he-not-truncated+stds-before-activation+symmetry-compares-rows": {
         "cells": {
             "zeros_init": ZEROS_PREFIX + "    return np.zeros((fan_out, fan_in), dtype=np.float32)\n",
-            "glorot_uniform": GLOROT_PREFIX
-            + "    limit = np.sqrt(6 / fan_in)\n"
+            "glorot_uniform": GLOROT_PREFIX + "    limit = np.sqrt(6 / fan_in)\n"
             "    rng = np.random.default_rng(seed)\n"
             "    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(np.float32)\n",
-            "he_normal": HE_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "he_normal": HE_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).astype(np.float32)\n",
-            "activation_stds": STDS_PREFIX
-            + "    act = keras.activations.get(activation)\n"
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
             "    h, stds = np.asarray(x, np.float32), []\n"
             "    for _ in range(depth):\n"
             "        z = h @ np.asarray(init_fn(h.shape[1], width))\n"
@@ -52,34 +48,30 @@ VARIANTS = {
             "test_activation_stds",
             "test_units_are_symmetric",
         ],
+        "messages": {"test_activation_stds": "take the std after the activation"},
     },
     "zeros-shape-passed-as-dtype+glorot-normal-not-uniform+he-truncated-without-correction"
     "+stds-include-the-input+symmetric-means-zero-gradient": {
         "cells": {
             "zeros_init": ZEROS_PREFIX + "    return np.zeros(fan_in, fan_out)\n",
-            "glorot_uniform": GLOROT_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "glorot_uniform": GLOROT_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    std = np.sqrt(2 / (fan_in + fan_out))\n"
             "    return rng.normal(0, std, size=(fan_in, fan_out)).astype(np.float32)\n",
-            "he_normal": HE_PREFIX
-            + "    std = np.sqrt(2 / fan_in)\n"
+            "he_normal": HE_PREFIX + "    std = np.sqrt(2 / fan_in)\n"
             "    rng = np.random.default_rng(seed)\n"
             "    W = rng.normal(0, std, size=(fan_in, fan_out))\n"
             "    while (np.abs(W) > 2 * std).any():\n"
             "        bad = np.abs(W) > 2 * std\n"
             "        W[bad] = rng.normal(0, std, size=bad.sum())\n"
             "    return W.astype(np.float32)\n",
-            "activation_stds": STDS_PREFIX
-            + "    act = keras.activations.get(activation)\n"
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
             "    h = tf.convert_to_tensor(x, tf.float32)\n"
             "    stds = [float(tf.math.reduce_std(h))]\n"
             "    for _ in range(depth):\n"
             "        h = act(h @ tf.convert_to_tensor(init_fn(h.shape[1], width), tf.float32))\n"
             "        stds.append(float(tf.math.reduce_std(h)))\n"
             "    return stds\n",
-            "units_are_symmetric": SYMMETRY_PREFIX
-            + FIRST_LAYER_GRADIENTS
-            + "    return bool(np.allclose(g, 0.0))\n",
+            "units_are_symmetric": SYMMETRY_PREFIX + FIRST_LAYER_GRADIENTS + "    return bool(np.allclose(g, 0.0))\n",
         },
         "failing": [
             "test_zeros_init",
@@ -89,23 +81,19 @@ VARIANTS = {
             "test_units_are_symmetric",
         ],
     },
-    "glorot-positive-half-only+he-scaled-by-fan-out+stds-averaged-per-unit"
-    "+symmetry-of-the-output-layer": {
+    "glorot-positive-half-only+he-scaled-by-fan-out+stds-averaged-per-unit+symmetry-of-the-output-layer": {
         "cells": {
-            "glorot_uniform": GLOROT_PREFIX
-            + "    limit = np.sqrt(6 / (fan_in + fan_out))\n"
+            "glorot_uniform": GLOROT_PREFIX + "    limit = np.sqrt(6 / (fan_in + fan_out))\n"
             "    rng = np.random.default_rng(seed)\n"
             "    return rng.uniform(0, limit, size=(fan_in, fan_out)).astype(np.float32)\n",
-            "he_normal": HE_PREFIX
-            + "    std = np.sqrt(2 / fan_out) / 0.87962566103423978\n"
+            "he_normal": HE_PREFIX + "    std = np.sqrt(2 / fan_out) / 0.87962566103423978\n"
             "    rng = np.random.default_rng(seed)\n"
             "    W = rng.normal(0, std, size=(fan_in, fan_out))\n"
             "    while (np.abs(W) > 2 * std).any():\n"
             "        bad = np.abs(W) > 2 * std\n"
             "        W[bad] = rng.normal(0, std, size=bad.sum())\n"
             "    return W.astype(np.float32)\n",
-            "activation_stds": STDS_PREFIX
-            + "    act = keras.activations.get(activation)\n"
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
             "    h, stds = tf.convert_to_tensor(x, tf.float32), []\n"
             "    for _ in range(depth):\n"
             "        h = act(h @ tf.convert_to_tensor(init_fn(h.shape[1], width), tf.float32))\n"
@@ -128,25 +116,90 @@ VARIANTS = {
     },
     "he-stateful-tf-random-not-reproducible": {
         "cells": {
-            "he_normal": HE_PREFIX
-            + "    std = np.sqrt(2 / fan_in) / 0.87962566103423978\n"
+            "he_normal": HE_PREFIX + "    std = np.sqrt(2 / fan_in) / 0.87962566103423978\n"
             "    return tf.random.truncated_normal((fan_in, fan_out), stddev=std, seed=seed).numpy()\n",
         },
         "failing": ["test_he_normal"],
+    },
+    # --- requirements the text states (REQUIREMENTS below) ------------------------
+    "initializers-return-float64": {
+        "cells": {
+            "zeros_init": ZEROS_PREFIX + "    return np.zeros((fan_in, fan_out))\n",
+            "glorot_uniform": GLOROT_PREFIX + "    limit = np.sqrt(6.0 / (fan_in + fan_out))\n"
+            "    return np.random.default_rng(seed).uniform(-limit, limit, size=(fan_in, fan_out))\n",
+            "he_normal": HE_PREFIX + "    stddev = np.sqrt(2.0 / fan_in) / 0.87962566103423978\n"
+            "    rng = np.random.default_rng(seed)\n"
+            "    W = rng.normal(0.0, stddev, size=(fan_in, fan_out))\n"
+            "    while (np.abs(W) > 2 * stddev).any():\n"
+            "        bad = np.abs(W) > 2 * stddev\n"
+            "        W[bad] = rng.normal(0.0, stddev, size=bad.sum())\n"
+            "    return W\n",
+        },
+        "failing": ["test_zeros_init", "test_glorot_uniform", "test_he_normal"],
+        "messages": {
+            "test_zeros_init": "return float32",
+            "test_glorot_uniform": "return float32",
+            "test_he_normal": "return float32",
+        },
+    },
+    "symmetry-ignores-bias-gradient": {
+        "cells": {
+            "units_are_symmetric": SYMMETRY_PREFIX
+            + FIRST_LAYER_GRADIENTS
+            + "    return bool(np.abs(g - g[:, :1]).max() <= 1e-5 * np.abs(g).max())\n"
+        },
+        "failing": ["test_units_are_symmetric"],
+        "messages": {"test_units_are_symmetric": "fed all-zero inputs"},
+    },
+    "symmetry-absolute-tolerance": {
+        "cells": {
+            "units_are_symmetric": SYMMETRY_PREFIX
+            + "    first = [l for l in model.layers if isinstance(l, keras.layers.Dense)][0]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x))\n"
+            "    dk, db = (g.numpy() for g in tape.gradient(loss, [first.kernel, first.bias]))\n"
+            "    return bool(np.allclose(dk, dk[:, :1], atol=1e-5) and np.allclose(db, db[0], atol=1e-5))\n"
+        },
+        "failing": ["test_units_are_symmetric"],
+        "messages": {"test_units_are_symmetric": "tiny output weights"},
+    },
+    "symmetry-returns-tensor": {
+        "cells": {
+            "units_are_symmetric": SYMMETRY_PREFIX
+            + "    first = [l for l in model.layers if isinstance(l, keras.layers.Dense)][0]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x))\n"
+            "    dk, db = tape.gradient(loss, [first.kernel, first.bias])\n"
+            "    g = tf.concat([dk, db[None, :]], axis=0)\n"
+            "    return tf.reduce_max(tf.abs(g - g[:, :1])) <= 1e-5 * tf.reduce_max(tf.abs(g))\n"
+        },
+        "failing": ["test_units_are_symmetric"],
+        "messages": {"test_units_are_symmetric": "must return a bool (Python or NumPy)"},
+    },
+    "symmetry-takes-model-layers-0": {
+        "cells": {
+            "units_are_symmetric": SYMMETRY_PREFIX + "    first = model.layers[0]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x))\n"
+            "    dk, db = (g.numpy() for g in tape.gradient(loss, [first.kernel, first.bias]))\n"
+            "    g = np.concatenate([dk, db[None, :]])\n"
+            "    return bool(np.abs(g - g[:, :1]).max() <= 1e-5 * np.abs(g).max())\n"
+        },
+        "failing": ["test_units_are_symmetric"],
     },
     # --- alternative correct solutions ------------------------------------------
     "tensorflow-random+numpy-stds": {
         "cells": {
             "zeros_init": ZEROS_PREFIX + "    return tf.zeros([fan_in, fan_out])\n",
-            "glorot_uniform": GLOROT_PREFIX
-            + "    limit = (6.0 / (fan_in + fan_out)) ** 0.5\n"
+            "glorot_uniform": GLOROT_PREFIX + "    limit = (6.0 / (fan_in + fan_out)) ** 0.5\n"
             "    return tf.random.stateless_uniform(\n"
             "        [fan_in, fan_out], seed=[seed, 0], minval=-limit, maxval=limit)\n",
-            "he_normal": HE_PREFIX
-            + "    std = (2.0 / fan_in) ** 0.5 / 0.87962566103423978\n"
+            "he_normal": HE_PREFIX + "    std = (2.0 / fan_in) ** 0.5 / 0.87962566103423978\n"
             "    return keras.random.truncated_normal((fan_in, fan_out), stddev=std, seed=seed)\n",
-            "activation_stds": STDS_PREFIX
-            + "    act = keras.activations.get(activation)\n"
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
             "    h, stds = np.asarray(x, np.float64), []\n"
             "    for layer in range(depth):\n"
             "        W = np.asarray(init_fn(h.shape[1], width), np.float64)\n"
@@ -168,21 +221,99 @@ VARIANTS = {
         },
         "failing": [],
     },
+    "float32-one-pass-variance": {
+        # mean of squares minus squared mean, all in float32: rounds differently from tf.math.reduce_std
+        "cells": {
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
+            "    h, stds = tf.constant(x, tf.float32), []\n"
+            "    for _ in range(depth):\n"
+            "        h = act(h @ tf.constant(init_fn(int(h.shape[1]), width), tf.float32))\n"
+            "        mean = tf.reduce_mean(h)\n"
+            "        stds.append(float(tf.sqrt(tf.maximum(tf.reduce_mean(h * h) - mean * mean, 0.0))))\n"
+            "    return stds\n",
+        },
+        "failing": [],
+    },
     "rejection-loop-per-entry": {
         "cells": {
-            "he_normal": HE_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "he_normal": HE_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    sigma = np.sqrt(2.0 / fan_in) / 0.87962566103423978\n"
             "    values = []\n"
             "    while len(values) < fan_in * fan_out:\n"
             "        batch = rng.standard_normal(fan_in * fan_out)\n"
             "        values.extend(batch[np.abs(batch) <= 2.0] * sigma)\n"
             "    return np.array(values[: fan_in * fan_out], np.float32).reshape(fan_in, fan_out)\n",
-            "glorot_uniform": GLOROT_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "glorot_uniform": GLOROT_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    limit = np.sqrt(6.0 / (fan_in + fan_out))\n"
             "    return (limit * (2 * rng.random((fan_in, fan_out)) - 1)).astype(np.float32)\n",
         },
         "failing": [],
     },
 }
+
+
+_G1 = "zeros-transposed+glorot-limit-from-fan-in-only+he-not-truncated+stds-before-activation+symmetry-compares-rows"
+_G2 = (
+    "zeros-shape-passed-as-dtype+glorot-normal-not-uniform+he-truncated-without-correction"
+    "+stds-include-the-input+symmetric-means-zero-gradient"
+)
+_G3 = "glorot-positive-half-only+he-scaled-by-fan-out+stds-averaged-per-unit+symmetry-of-the-output-layer"
+
+# Every sentence of the lesson's text and docstrings that states a requirement (must, never,
+# raise, refuse, return(s), strictly, in this order), its enforcing test cell, and a variant
+# that breaks it (CONTRIBUTING, "Every sentence is checked").
+REQUIREMENTS = [
+    {
+        "says": "returns such a kernel as a float32 array",
+        "cell": "test_zeros_init",
+        "variant": "initializers-return-float64",
+    },
+    {
+        "says": "returns such a kernel as a float32 array",
+        "cell": "test_glorot_uniform",
+        "variant": "initializers-return-float64",
+    },
+    {
+        "says": "returns such a kernel as a float32 array",
+        "cell": "test_he_normal",
+        "variant": "initializers-return-float64",
+    },
+    {"says": "Returns: A float32 array of zeros, shape (fan_in, fan_out)", "cell": "test_zeros_init", "variant": _G1},
+    {
+        "says": "Returns: A bool (Python or NumPy, not a tensor)",
+        "cell": "test_units_are_symmetric",
+        "variant": "symmetry-returns-tensor",
+    },
+    {
+        "says": "True when every unit's gradient (its kernel column and its bias)",
+        "cell": "test_units_are_symmetric",
+        "variant": "symmetry-ignores-bias-gradient",
+    },
+    {
+        "says": "within 1e-5 of the largest gradient entry",
+        "cell": "test_units_are_symmetric",
+        "variant": "symmetry-absolute-tolerance",
+    },
+    {
+        "says": "Returns: A float32 array of shape (fan_in, fan_out), uniform in [-limit, limit]",
+        "cell": "test_glorot_uniform",
+        "variant": _G3,
+    },
+    {
+        "says": "Returns: A float32 array of shape (fan_in, fan_out), uniform in [-limit, limit]",
+        "cell": "test_glorot_uniform",
+        "variant": "initializers-return-float64",
+    },
+    {
+        "says": "Returns: A float32 array of shape (fan_in, fan_out) from a normal distribution",
+        "cell": "test_he_normal",
+        "variant": _G1,
+    },
+    {
+        "says": "Returns: A float32 array of shape (fan_in, fan_out) from a normal distribution",
+        "cell": "test_he_normal",
+        "variant": "initializers-return-float64",
+    },
+    {"says": "Returns: A list of `depth` floats", "cell": "test_activation_stds", "variant": _G2},
+    {"says": "layer 1, layer 2, ... (after the activation)", "cell": "test_activation_stds", "variant": _G1},
+]
