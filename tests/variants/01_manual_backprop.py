@@ -23,8 +23,7 @@ VARIANTS = {
     # --- dense_backward --------------------------------------------------------
     "dW-not-transposed": {
         "cells": {
-            "dense_backward": DENSE_BACKWARD_PREFIX
-            + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
+            "dense_backward": DENSE_BACKWARD_PREFIX + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
             "    dW = tf.matmul(dy, x, transpose_a=True)\n"
             "    db = tf.reduce_sum(dy, axis=0)\n"
             "    return dx, dW, db\n"
@@ -33,8 +32,7 @@ VARIANTS = {
     },
     "db-summed-over-wrong-axis": {
         "cells": {
-            "dense_backward": DENSE_BACKWARD_PREFIX
-            + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
+            "dense_backward": DENSE_BACKWARD_PREFIX + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
             "    dW = tf.matmul(x, dy, transpose_a=True)\n"
             "    db = tf.reduce_sum(dy, axis=1)\n"
             "    return dx, dW, db\n"
@@ -43,32 +41,27 @@ VARIANTS = {
     },
     "db-averaged-not-summed": {
         "cells": {
-            "dense_backward": DENSE_BACKWARD_PREFIX
-            + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
+            "dense_backward": DENSE_BACKWARD_PREFIX + "    dx = tf.matmul(dy, W, transpose_b=True)\n"
             "    dW = tf.matmul(x, dy, transpose_a=True)\n"
             "    db = tf.reduce_mean(dy, axis=0)\n"
             "    return dx, dW, db\n"
         },
         "failing": ["test_dense_backward", "test_mlp_loss_and_grads"],
+        "messages": {"test_dense_backward": "db is the mean of dy over the batch"},
     },
     # --- relu_backward ---------------------------------------------------------
     "relu-returns-mask-only": {
-        "cells": {
-            "relu_backward": "def relu_backward(dy, z):\n    return tf.cast(z > 0, tf.float64)\n"
-        },
+        "cells": {"relu_backward": "def relu_backward(dy, z):\n    return tf.cast(z > 0, tf.float64)\n"},
         "failing": ["test_relu_backward", "test_mlp_loss_and_grads"],
     },
     "relu-masks-on-gradient-sign": {
-        "cells": {
-            "relu_backward": "def relu_backward(dy, z):\n    return dy * tf.cast(dy > 0, dy.dtype)\n"
-        },
+        "cells": {"relu_backward": "def relu_backward(dy, z):\n    return dy * tf.cast(dy > 0, dy.dtype)\n"},
         "failing": ["test_relu_backward", "test_mlp_loss_and_grads"],
     },
     # --- softmax_cross_entropy -------------------------------------------------
     "loss-gradient-missing-1-over-N": {
         "cells": {
-            "softmax_cross_entropy": SOFTMAX_PREFIX
-            + "    probs = tf.nn.softmax(logits)\n"
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    probs = tf.nn.softmax(logits)\n"
             "    onehot = tf.one_hot(labels, probs.shape[1], dtype=probs.dtype)\n"
             "    loss = -tf.reduce_mean(tf.reduce_sum(onehot * tf.math.log(probs), axis=1))\n"
             "    return loss, probs - onehot\n"
@@ -77,8 +70,7 @@ VARIANTS = {
     },
     "softmax-overflows-without-max-shift": {
         "cells": {
-            "softmax_cross_entropy": SOFTMAX_PREFIX
-            + "    logits = tf.convert_to_tensor(logits)\n"
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    logits = tf.convert_to_tensor(logits)\n"
             "    e = tf.exp(logits)\n"
             "    probs = e / tf.reduce_sum(e, axis=1, keepdims=True)\n"
             "    onehot = tf.one_hot(labels, logits.shape[1], dtype=logits.dtype)\n"
@@ -131,6 +123,7 @@ VARIANTS = {
             "    return grad\n"
         },
         "failing": ["test_numerical_gradient"],
+        "messages": {"test_numerical_gradient": "is a one-sided difference"},
     },
     "central-difference-missing-factor-2": {
         "cells": {
@@ -208,36 +201,169 @@ VARIANTS = {
     # --- sgd_step --------------------------------------------------------------
     "sgd-ascends": {
         "cells": {
-            "sgd_step": "def sgd_step(params, grads, lr):\n"
-            "    return {k: params[k] + lr * grads[k] for k in params}\n"
+            "sgd_step": "def sgd_step(params, grads, lr):\n    return {k: params[k] + lr * grads[k] for k in params}\n"
         },
         "failing": ["test_sgd_step"],
+        "messages": {"test_sgd_step": "The update has the wrong sign"},
     },
     "sgd-ignores-learning-rate": {
         "cells": {
-            "sgd_step": "def sgd_step(params, grads, lr):\n"
-            "    return {k: params[k] - grads[k] for k in params}\n"
+            "sgd_step": "def sgd_step(params, grads, lr):\n    return {k: params[k] - grads[k] for k in params}\n"
         },
         "failing": ["test_sgd_step"],
     },
-    # --- alternative correct solutions ------------------------------------------
-    "numpy-everywhere": {
+    # --- requirements the text states (REQUIREMENTS below) ------------------------
+    "numpy-forward-breaks-in-tf-function": {
+        "cells": {"dense_forward": "def dense_forward(x, W, b):\n    return np.dot(x, W) + b\n"},
+        "failing": ["test_mlp_loss_and_grads"],
+        "messages": {"test_mlp_loss_and_grads": "fails inside tf.function on float32 tensors"},
+    },
+    "relu-passes-gradient-at-zero": {
+        "cells": {"relu_backward": "def relu_backward(dy, z):\n    return dy * tf.cast(z >= 0, dy.dtype)\n"},
+        "failing": ["test_relu_backward"],
+        "messages": {"test_relu_backward": "use z > 0, not z >= 0"},
+    },
+    "softmax-loss-per-row": {
         "cells": {
-            "dense_forward": "def dense_forward(x, W, b):\n    return np.dot(x, W) + b\n",
-            "dense_backward": DENSE_BACKWARD_PREFIX
-            + "    dy, x, W = (np.asarray(v) for v in (dy, x, W))\n"
-            "    return dy @ W.T, x.T @ dy, dy.sum(axis=0)\n",
-            "relu_backward": "def relu_backward(dy, z):\n"
-            "    return np.where(np.asarray(z) > 0, dy, 0.0)\n",
-            "softmax_cross_entropy": SOFTMAX_PREFIX
-            + "    logits = np.asarray(logits, dtype=np.float64)\n"
-            "    log_probs = logits - logits.max(axis=1, keepdims=True)\n"
-            "    log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))\n"
-            "    n = len(labels)\n"
-            "    loss = -log_probs[np.arange(n), labels].mean()\n"
-            "    dlogits = np.exp(log_probs)\n"
-            "    dlogits[np.arange(n), labels] -= 1\n"
-            "    return loss, dlogits / n\n",
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    logits = tf.convert_to_tensor(logits)\n"
+            "    n = tf.cast(tf.shape(logits)[0], logits.dtype)\n"
+            "    onehot = tf.one_hot(labels, tf.shape(logits)[1], dtype=logits.dtype)\n"
+            "    log_probs = tf.nn.log_softmax(logits, axis=1)\n"
+            "    return -tf.reduce_sum(onehot * log_probs, axis=1), (tf.exp(log_probs) - onehot) / n\n"
+        },
+        "failing": ["test_softmax_cross_entropy", "test_mlp_loss_and_grads"],
+        "messages": {"test_softmax_cross_entropy": "loss has shape (6,) but should have shape ()"},
+    },
+    "softmax-hardcodes-float64": {
+        "cells": {
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    logits = tf.cast(logits, tf.float64)\n"
+            "    n = logits.shape[0]\n"
+            "    onehot = tf.one_hot(labels, logits.shape[1], dtype=tf.float64)\n"
+            "    log_probs = tf.nn.log_softmax(logits, axis=1)\n"
+            "    loss = -tf.reduce_sum(onehot * log_probs) / n\n"
+            "    return loss, (tf.exp(log_probs) - onehot) / n\n"
+        },
+        "failing": ["test_softmax_cross_entropy", "test_mlp_loss_and_grads"],
+        "messages": {"test_softmax_cross_entropy": "keep the dtype of logits"},
+    },
+    "softmax-log-with-epsilon": {
+        "cells": {
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    logits = tf.convert_to_tensor(logits)\n"
+            "    probs = tf.nn.softmax(logits, axis=1)\n"
+            "    n = tf.cast(tf.shape(logits)[0], logits.dtype)\n"
+            "    onehot = tf.one_hot(labels, tf.shape(logits)[1], dtype=logits.dtype)\n"
+            "    loss = -tf.reduce_sum(onehot * tf.math.log(probs + 1e-3)) / n\n"
+            "    return loss, (probs - onehot) / n\n"
+        },
+        "failing": ["test_softmax_cross_entropy", "test_mlp_loss_and_grads"],
+        # a scalar a little off is named with both values, not "off by a constant factor: 1.001 times"
+        "messages": {"test_softmax_cross_entropy": "but should be"},
+    },
+    "mlp-grads-keys-renamed": {
+        "cells": {
+            "mlp_loss_and_grads": "def mlp_loss_and_grads(params, x, labels):\n"
+            "    z1 = dense_forward(x, params['W1'], params['b1'])\n"
+            "    h = tf.nn.relu(z1)\n"
+            "    logits = dense_forward(h, params['W2'], params['b2'])\n"
+            "    loss, dlogits = softmax_cross_entropy(logits, labels)\n"
+            "    dh, dW2, db2 = dense_backward(dlogits, h, params['W2'])\n"
+            "    _, dW1, db1 = dense_backward(relu_backward(dh, z1), x, params['W1'])\n"
+            "    return loss, {'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}\n"
+        },
+        "failing": ["test_mlp_loss_and_grads"],
+        "messages": {"test_mlp_loss_and_grads": "grads must be a dict with the keys of params"},
+    },
+    "numerical-gradient-flattened": {
+        "cells": {
+            "numerical_gradient": "def numerical_gradient(f, x, eps=1e-6):\n"
+            "    x = np.array(x, dtype=float)\n"
+            "    grad = []\n"
+            "    for i in np.ndindex(x.shape):\n"
+            "        old = x[i]\n"
+            "        x[i] = old + eps\n"
+            "        plus = f(x)\n"
+            "        x[i] = old - eps\n"
+            "        minus = f(x)\n"
+            "        x[i] = old\n"
+            "        grad.append((plus - minus) / (2 * eps))\n"
+            "    return np.array(grad)\n"
+        },
+        "failing": ["test_numerical_gradient"],
+        "messages": {"test_numerical_gradient": "grad has shape (4,) but should have shape (2, 2)"},
+    },
+    "numerical-gradient-restores-by-arithmetic": {
+        "cells": {
+            "numerical_gradient": "def numerical_gradient(f, x, eps=1e-6):\n"
+            "    grad = np.zeros_like(x, dtype=float)\n"
+            "    for i in np.ndindex(x.shape):\n"
+            "        x[i] += eps\n"
+            "        plus = f(x)\n"
+            "        x[i] -= 2 * eps\n"
+            "        minus = f(x)\n"
+            "        x[i] += eps\n"
+            "        grad[i] = (plus - minus) / (2 * eps)\n"
+            "    return grad\n"
+        },
+        "failing": ["test_numerical_gradient"],
+        "messages": {"test_numerical_gradient": "numerical_gradient changed its input x"},
+    },
+    "relative-error-returns-tensor": {
+        "cells": {
+            "relative_error": "def relative_error(a, b):\n"
+            "    a, b = tf.constant(a, tf.float64), tf.constant(b, tf.float64)\n"
+            "    scale = tf.maximum(1e-8, tf.reduce_max(tf.abs(a)) + tf.reduce_max(tf.abs(b)))\n"
+            "    return tf.reduce_max(tf.abs(a - b)) / scale\n"
+        },
+        "failing": ["test_relative_error"],
+        "messages": {"test_relative_error": "relative_error must return a Python float"},
+    },
+    "sgd-updates-the-dict-in-place": {
+        "cells": {
+            "sgd_step": "def sgd_step(params, grads, lr):\n"
+            "    for k in params:\n"
+            "        params[k] = params[k] - lr * grads[k]\n"
+            "    return params\n"
+        },
+        "failing": ["test_sgd_step"],
+        "messages": {"test_sgd_step": "sgd_step modified the params dict passed in"},
+    },
+    "sgd-updates-the-arrays-in-place": {
+        "cells": {
+            "sgd_step": "def sgd_step(params, grads, lr):\n"
+            "    new = {}\n"
+            "    for k in params:\n"
+            "        params[k] -= lr * grads[k]\n"
+            "        new[k] = params[k]\n"
+            "    return new\n"
+        },
+        "failing": ["test_sgd_step"],
+        "messages": {"test_sgd_step": "sgd_step modified the params dict passed in"},
+    },
+    "sgd-numpy-breaks-in-tf-function": {
+        "cells": {
+            "sgd_step": "def sgd_step(params, grads, lr):\n"
+            "    return {k: np.subtract(params[k], np.multiply(lr, grads[k])) for k in params}\n"
+        },
+        "failing": ["test_sgd_step"],
+        "messages": {"test_sgd_step": "sgd_step fails inside tf.function"},
+    },
+    "tape-grads-as-list": {
+        "cells": {
+            "tape_loss_and_grads": "def tape_loss_and_grads(params, x, labels):\n"
+            "    keys = ['W1', 'b1', 'W2', 'b2']\n"
+            "    p = [tf.Variable(params[k]) for k in keys]\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        h = tf.nn.relu(x @ p[0] + p[1])\n"
+            "        logits = h @ p[2] + p[3]\n"
+            "        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))\n"
+            "    return loss, tape.gradient(loss, p)\n"
+        },
+        "failing": ["test_tape_loss_and_grads"],
+        "messages": {"test_tape_loss_and_grads": "grads must be a dict with keys W1 b1 W2 b2"},
+    },
+    # --- alternative correct solutions ------------------------------------------
+    "numpy-arithmetic": {
+        "cells": {
             "relative_error": "def relative_error(a, b):\n"
             "    a, b = np.asarray(a, float), np.asarray(b, float)\n"
             "    diff = np.abs(a - b)\n"
@@ -246,6 +372,28 @@ VARIANTS = {
             "    new = dict(params)\n"
             "    for key, grad in grads.items():\n"
             "        new[key] = new[key] - lr * grad\n"
+            "    return new\n",
+        },
+        "failing": [],
+    },
+    "float64-intermediates+einsum": {
+        "cells": {
+            "dense_forward": "def dense_forward(x, W, b):\n    return tf.einsum('ni,io->no', x, W) + b\n",
+            "dense_backward": DENSE_BACKWARD_PREFIX + "    dx = tf.einsum('no,io->ni', dy, W)\n"
+            "    dW = tf.einsum('ni,no->io', x, dy)\n"
+            "    return dx, dW, tf.einsum('no->o', dy)\n",
+            "relu_backward": "def relu_backward(dy, z):\n    return tf.where(z > 0, dy, tf.zeros_like(dy))\n",
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    logits = tf.convert_to_tensor(logits)\n"
+            "    wide = tf.cast(logits, tf.float64)\n"
+            "    onehot = tf.one_hot(labels, tf.shape(wide)[1], dtype=tf.float64)\n"
+            "    loss = tf.reduce_mean(tf.reduce_logsumexp(wide, axis=1) - tf.reduce_sum(onehot * wide, axis=1))\n"
+            "    dlogits = (tf.nn.softmax(wide, axis=1) - onehot) / tf.cast(tf.shape(wide)[0], tf.float64)\n"
+            "    return tf.cast(loss, logits.dtype), tf.cast(dlogits, logits.dtype)\n",
+            "sgd_step": "def sgd_step(params, grads, lr):\n"
+            "    new = {}\n"
+            "    for key in params:\n"
+            "        p = tf.convert_to_tensor(params[key])\n"
+            "        new[key] = p - tf.cast(lr, p.dtype) * tf.cast(grads[key], p.dtype)\n"
             "    return new\n",
         },
         "failing": [],
@@ -273,3 +421,82 @@ VARIANTS = {
         "failing": [],
     },
 }
+
+
+# Every sentence of the lesson's text and docstrings that states a requirement (must, never,
+# raise, refuse, return(s), strictly, in this order), its enforcing test cell, and a variant
+# that breaks only it (CONTRIBUTING, "Every sentence is checked").
+REQUIREMENTS = [
+    {
+        "says": "so they must work there too",
+        "cell": "test_mlp_loss_and_grads",
+        "variant": "numpy-forward-breaks-in-tf-function",
+    },
+    {"says": "so they must work there too", "cell": "test_sgd_step", "variant": "sgd-numpy-breaks-in-tf-function"},
+    {
+        "says": "Returns: y = x W + b, shape (N, fan_out)",
+        "cell": "test_dense_forward",
+        "variant": "forward-forgets-bias",
+    },
+    {
+        "says": "returns the gradients with respect to its inputs and parameters",
+        "cell": "test_dense_backward",
+        "variant": "dW-not-transposed",
+    },
+    {
+        "says": "Returns: (dx, dW, db) with the shapes of x, W and b",
+        "cell": "test_dense_backward",
+        "variant": "db-summed-over-wrong-axis",
+    },
+    {
+        "says": "Returns: dz, the gradient with respect to z",
+        "cell": "test_relu_backward",
+        "variant": "relu-masks-on-gradient-sign",
+    },
+    {
+        "says": "Returns: (loss, dlogits): the mean loss (a scalar)",
+        "cell": "test_softmax_cross_entropy",
+        "variant": "softmax-loss-per-row",
+    },
+    {
+        "says": "both in the dtype of logits",
+        "cell": "test_softmax_cross_entropy",
+        "variant": "softmax-hardcodes-float64",
+    },
+    {
+        "says": "Returns: (loss, grads) where grads has the same keys and shapes as params",
+        "cell": "test_mlp_loss_and_grads",
+        "variant": "mlp-grads-keys-renamed",
+    },
+    {
+        "says": "it must be left unchanged",
+        "cell": "test_numerical_gradient",
+        "variant": "numerical-gradient-restores-by-arithmetic",
+    },
+    {
+        "says": "Returns: An array shaped like x",
+        "cell": "test_numerical_gradient",
+        "variant": "numerical-gradient-flattened",
+    },
+    {"says": "Returns: A Python float", "cell": "test_relative_error", "variant": "relative-error-returns-tensor"},
+    {
+        "says": "Return a new dict and leave the old one alone",
+        "cell": "test_sgd_step",
+        "variant": "sgd-updates-the-dict-in-place",
+    },
+    {
+        "says": "Returns: A new dict with params[k] - lr * grads[k] for every key",
+        "cell": "test_sgd_step",
+        "variant": "sgd-ascends",
+    },
+    {
+        "says": "The dict passed in, and its arrays, must be left as they were",
+        "cell": "test_sgd_step",
+        "variant": "sgd-updates-the-arrays-in-place",
+    },
+    {
+        "says": "Returns: (loss, grads) with grads a dict of the same keys as params",
+        "cell": "test_tape_loss_and_grads",
+        "variant": "tape-grads-as-list",
+    },
+]
