@@ -21,8 +21,7 @@ STOPPER_HEAD = (
 def stopper(improved, tail="        self.wait += 1\n        return self.wait >= self.patience\n"):
     """An EarlyStopper whose improvement test and ending are given as source lines."""
     return (
-        STOPPER_HEAD
-        + "        if self.best is None:\n"
+        STOPPER_HEAD + "        if self.best is None:\n"
         "            improved = True\n"
         "        else:\n"
         f"            improved = {improved}\n"
@@ -32,10 +31,7 @@ def stopper(improved, tail="        self.wait += 1\n        return self.wait >= 
     )
 
 
-MIN_RULE = (
-    "(value < self.best - self.min_delta) if self.mode == 'min' "
-    "else (value > self.best + self.min_delta)"
-)
+MIN_RULE = "(value < self.best - self.min_delta) if self.mode == 'min' else (value > self.best + self.min_delta)"
 
 CALLBACK_INIT = (
     "class EarlyStoppingCallback(keras.callbacks.Callback):\n"
@@ -72,16 +68,14 @@ VARIANTS = {
     "stopper-counts-a-tie-as-improvement": {
         "cells": {
             "EarlyStopper": stopper(
-                "(value <= self.best - self.min_delta) if self.mode == 'min' "
-                "else (value >= self.best + self.min_delta)"
+                "(value <= self.best - self.min_delta) if self.mode == 'min' else (value >= self.best + self.min_delta)"
             )
         },
         "failing": ["test_EarlyStopper"],
     },
     "stopper-never-resets-wait": {
         "cells": {
-            "EarlyStopper": STOPPER_HEAD
-            + "        if self.best is None or (" + MIN_RULE + "):\n"
+            "EarlyStopper": STOPPER_HEAD + "        if self.best is None or (" + MIN_RULE + "):\n"
             "            self.best, self.best_epoch = value, self.epoch\n"
             "            return self.wait >= self.patience and self.wait > 0\n"
             "        self.wait += 1\n"
@@ -91,21 +85,49 @@ VARIANTS = {
     },
     "stopper-stops-one-epoch-late": {
         "cells": {
-            "EarlyStopper": stopper(
-                MIN_RULE, tail="        self.wait += 1\n        return self.wait > self.patience\n"
-            )
+            "EarlyStopper": stopper(MIN_RULE, tail="        self.wait += 1\n        return self.wait > self.patience\n")
         },
         "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
     },
+    # a wrong rule for "max" also fails the callback's val_accuracy run
     "stopper-ignores-mode": {
         "cells": {"EarlyStopper": stopper("value < self.best - self.min_delta")},
+        "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
+    },
+    "stopper-accepts-any-mode": {
+        "cells": {
+            "EarlyStopper": stopper(
+                "(value > self.best + self.min_delta) if self.mode == 'max' else (value < self.best - self.min_delta)"
+            )
+        },
+        "failing": ["test_EarlyStopper"],
+        "messages": {"test_EarlyStopper": "must raise a ValueError"},
+    },
+    # strict for a tie at min_delta = 0, but counts a change of exactly min_delta as an improvement
+    "stopper-min-delta-inclusive": {
+        "cells": {
+            "EarlyStopper": stopper(
+                "(value < self.best if self.min_delta == 0 else value <= self.best - self.min_delta) "
+                "if self.mode == 'min' else "
+                "(value > self.best if self.min_delta == 0 else value >= self.best + self.min_delta)"
+            )
+        },
+        "failing": ["test_EarlyStopper"],
+    },
+    "stopper-best-starts-at-infinity": {
+        "cells": {
+            "EarlyStopper": stopper(MIN_RULE).replace(
+                "self.best, self.best_epoch, self.wait, self.epoch = None, 0, 0, -1",
+                "self.best = float('inf') if mode == 'min' else -float('inf')\n"
+                "        self.best_epoch, self.wait, self.epoch = 0, 0, -1",
+            )
+        },
         "failing": ["test_EarlyStopper"],
     },
     "stopper-min-delta-in-wrong-direction": {
         "cells": {
             "EarlyStopper": stopper(
-                "(value < self.best + self.min_delta) if self.mode == 'min' "
-                "else (value > self.best - self.min_delta)"
+                "(value < self.best + self.min_delta) if self.mode == 'min' else (value > self.best - self.min_delta)"
             )
         },
         "failing": ["test_EarlyStopper", "test_EarlyStoppingCallback"],
@@ -113,8 +135,7 @@ VARIANTS = {
     # --- EarlyStoppingCallback ----------------------------------------------------
     "callback-sets-state-only-in-init": {
         "cells": {
-            "EarlyStoppingCallback": CALLBACK_INIT
-            + "        self.stopper = EarlyStopper(patience, min_delta)\n"
+            "EarlyStoppingCallback": CALLBACK_INIT + "        self.stopper = EarlyStopper(patience, min_delta)\n"
             "        self.best_weights = None\n"
             "\n" + CALLBACK_EPOCH_END + "\n" + CALLBACK_END
         },
@@ -162,6 +183,41 @@ VARIANTS = {
         },
         "failing": ["test_EarlyStoppingCallback"],
     },
+    # reads every monitor as a loss: stops a rising accuracy as if it got worse
+    "callback-ignores-accuracy-direction": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT
+            + "\n"
+            + CALLBACK_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    "callback-counts-missing-monitor-as-worse": {
+        "cells": {
+            "EarlyStoppingCallback": CALLBACK_INIT.replace(
+                "        self.restore_best_weights = restore_best_weights\n",
+                "        self.restore_best_weights = restore_best_weights\n"
+                "        self.mode = 'max' if ('acc' in monitor or 'auc' in monitor) else 'min'\n",
+            )
+            + "\n"
+            + CALLBACK_BEGIN.replace(
+                "EarlyStopper(self.patience, self.min_delta)", "EarlyStopper(self.patience, self.min_delta, self.mode)"
+            )
+            + "\n"
+            + CALLBACK_EPOCH_END.replace(
+                "        if value is None:\n            return\n",
+                "        if value is None:\n"
+                "            value = float('inf') if self.mode == 'min' else -float('inf')\n",
+            )
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
     # --- alternative correct solutions --------------------------------------------
     "sign-flip-stopper-and-standalone-callback": {
         "cells": {
@@ -190,12 +246,15 @@ VARIANTS = {
             "        super().__init__()\n"
             "        self.monitor, self.patience, self.min_delta = monitor, patience, abs(min_delta)\n"
             "        self.restore_best_weights = restore_best_weights\n"
+            "        self.sign = -1.0 if any(word in monitor for word in ('acc', 'auc')) else 1.0\n"
             "\n"
             "    def on_train_begin(self, logs=None):\n"
             "        self.best, self.wait, self.best_weights = np.inf, 0, None\n"
             "\n"
             "    def on_epoch_end(self, epoch, logs=None):\n"
-            "        current = logs[self.monitor]\n"
+            "        if self.monitor not in (logs or {}):\n"
+            "            return\n"
+            "        current = self.sign * logs[self.monitor]\n"
             "        self.wait += 1\n"
             "        if current < self.best - self.min_delta:\n"
             "            self.best, self.wait = current, 0\n"
@@ -211,3 +270,42 @@ VARIANTS = {
         "failing": [],
     },
 }
+
+# Every requirement sentence of the lesson (tests/test_requirements.py), its test cell and a variant breaking it.
+REQUIREMENTS = [
+    {
+        "says": "how much better a value must be to count as an improvement",
+        "cell": "test_EarlyStopper",
+        "variant": "stopper-min-delta-in-wrong-direction",
+    },
+    {
+        "says": "on improvement: best = value, best_epoch = this epoch, wait = 0, return False",
+        "cell": "test_EarlyStopper",
+        "variant": "stopper-never-resets-wait",
+    },
+    {
+        "says": "otherwise: wait += 1, and return True (stop) once wait >= patience",
+        "cell": "test_EarlyStopper",
+        "variant": "stopper-stops-one-epoch-late",
+    },
+    {
+        "says": 'Raise a ValueError for a mode other than "min" or "max"',
+        "cell": "test_EarlyStopper",
+        "variant": "stopper-accepts-any-mode",
+    },
+    {
+        "says": "returns True when training should stop",
+        "cell": "test_EarlyStopper",
+        "variant": "stopper-stops-one-epoch-late",
+    },
+    {
+        "says": "the second run must not inherit the first run's best value",
+        "cell": "test_EarlyStoppingCallback",
+        "variant": "callback-sets-state-only-in-init",
+    },
+    {
+        "says": "self.model.get_weights() returns NumPy copies",
+        "cell": "test_EarlyStoppingCallback",
+        "variant": "callback-keeps-live-weight-references",
+    },
+]
