@@ -81,6 +81,7 @@ class Plan:
     lessons: dict[str, Lesson]
     done: list[GradeResult] = field(default_factory=list)
     pending: list[Pending] = field(default_factory=list)
+    submitted: dict = field(default_factory=dict)  # (student_id, lesson_id) -> when it was handed in
 
     @property
     def total(self) -> int:
@@ -127,17 +128,19 @@ def grade(
     course = course or Course.locate()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    the_plan = plan(Path(submissions), out, course, lesson)
-    for done, result in enumerate(the_plan.done, 1):
-        if on_result:
-            on_result(result, done, the_plan.total)
     runner = Runner(workers or default_workers(), scheduler, sandboxed, int(memory_gb * 2**30))
     try:
+        if not scheduler:
+            runner.pool.prestart()  # the workers import TensorFlow while the submissions are read
+        the_plan = plan(Path(submissions), out, course, lesson)
+        for done, result in enumerate(the_plan.done, 1):
+            if on_result:
+                on_result(result, done, the_plan.total)
         results = the_plan.done + list(run(the_plan, out, runner, timeout, on_result))
     finally:
         runner.close()
     results.sort(key=lambda r: (r.lesson_id, r.student_id))
-    write(results, out)
+    write(results, out, the_plan)
     return results
 
 
@@ -150,7 +153,7 @@ def plan(submissions: Path, out: Path, course: Course, lesson: str | None) -> Pl
     for lesson_id in course.lesson_ids():
         check_source(course, lesson_id)
         lessons[lesson_id] = course.lesson(lesson_id)
-    the_plan = Plan(course, lessons)
+    the_plan = Plan(course, lessons, submitted={(s.student_id, s.lesson_id): s.timestamp for s in found})
     for sub in found:
         les = lessons.get(sub.lesson_id)
         key = _key(sub, les) if les and not sub.problem else ""
@@ -303,11 +306,13 @@ def _all_tests_passed(answer: Answer) -> bool:
     return bool(events) and events[-1].get("event") == "end" and all(e.get("ok", True) for e in events)
 
 
-def write(results: list[GradeResult], out: Path) -> None:
-    """Writes `gradebook.csv`, `checks.csv` and every feedback page."""
+def write(results: list[GradeResult], out: Path, the_plan: Plan | None = None) -> None:
+    """Writes `gradebook.csv` (due dates and late penalties from the course configuration), `checks.csv`
+    and every feedback page."""
     from backprop_lab.grading import feedback, gradebook
 
-    gradebook.write_gradebook(results, out / "gradebook.csv")
+    lateness = gradebook.Lateness.of(the_plan.course, the_plan.submitted) if the_plan else None
+    gradebook.write_gradebook(results, out / "gradebook.csv", lateness)
     gradebook.write_checks(results, out / "checks.csv")
     for result in results:
         feedback.write_feedback(result, out / "feedback")

@@ -64,6 +64,9 @@ def main(argv=None) -> int:
     channel = os.dup(1)
     os.dup2(2, 1)  # stray prints go to the log, never into the answers
     preload()
+    from backprop_lab.sandbox import harness
+
+    integrity = harness.Integrity()  # once, before any fork and any student code
     scratch = Path(os.environ.get("HOME", "/tmp")) / "job"
 
     def send(message: dict) -> None:
@@ -71,14 +74,14 @@ def main(argv=None) -> int:
 
     send({"event": "ready", "pid": os.getpid()})
     for line in sys.stdin:
-        answer = run_job(Job.from_json(line), scratch, sandboxed, channel)
+        answer = run_job(Job.from_json(line), scratch, sandboxed, channel, integrity)
         os.write(channel, (answer.to_json() + "\n").encode())
         if answer.worker_error:  # this server cannot promise the next submission a clean state
             return 1
     return 0
 
 
-def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int) -> Answer:
+def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int, integrity=None) -> Answer:
     """Runs one submission in a forked child and returns what happened.
 
     Args:
@@ -86,6 +89,7 @@ def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int) -> Answer:
         scratch: the child's working folder inside the worker's home; home is emptied before and after.
         sandboxed: this process owns its PID namespace.
         channel: this server's answer file descriptor, closed in the child.
+        integrity: the harness's snapshot of the untouched interpreter (`harness.Integrity`).
 
     Returns:
         The `Answer`; its `worker_error` says when home or /tmp could not be restored afterwards.
@@ -106,7 +110,7 @@ def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int) -> Answer:
             _enter_limits(scratch, limits, sandboxed)
             from backprop_lab.sandbox import harness
 
-            harness.run(job.cells, write_end, token)
+            harness.run(job.cells, write_end, token, integrity)
         finally:
             os._exit(0)
     os.close(write_end)

@@ -138,6 +138,25 @@ class WorkerPool:
         # that started it ends, so workers must be started from threads that live as long as the pool.
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="grading-worker")
 
+    def prestart(self) -> None:
+        """Starts every worker now, in the background, so that their start-up (importing TensorFlow,
+        seconds each) overlaps with whatever the caller does before the first job."""
+        for _ in range(self.size):
+            self._threads.submit(self._start_one)
+
+    def _start_one(self) -> None:
+        with self._lock:
+            if len(self._all) >= self.size:
+                return
+        try:
+            worker = Worker(self.sandboxed)
+        except WorkerError as err:  # the first job will try again and report it
+            log.warning("a grading worker did not start ahead of time: %s", err)
+            return
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
     def submit(self, job: Job) -> Future:
         """Queues a job; the future's result is its `Answer`."""
         return self._threads.submit(self.run, job)
