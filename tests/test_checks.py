@@ -129,4 +129,21 @@ def test_call_compiled_runs_tensorflow_code_and_names_numpy_code():
     assert out.dtype == tf.float32 and np.allclose(out.numpy(), [[2.0, -4.0]])
     with pytest.raises(AssertionError, match="np_sum fails inside tf.function on float32 tensors") as info:
         checks.call_compiled("np_sum", lambda v: np.sum(np.asarray(v)), x)
-    assert "rather than NumPy functions" in str(info.value)
+    assert "NumPy functions" in str(info.value)
+
+
+def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through():
+    dy, z = tf.constant([1.0, 2.0], tf.float64), tf.constant([1.0, -1.0], tf.float64)
+    with pytest.raises(AssertionError, match="dense_backward fails: .*a bool tensor .* is used as a number"):
+        checks.call("dense_backward", lambda dy, z: tf.matmul(dy[None, :], tf.transpose((z > 0)[None, :])), dy, z)
+    with pytest.raises(AssertionError, match="mixes float32 and float64"):
+        checks.call("softmax", lambda v: v - tf.one_hot([0, 1], 2), dy)
+    with pytest.raises(AssertionError, match="tensors have no .T"):
+        checks.call("dense_backward", lambda v: v.T, tf.constant([[1.0]]))
+
+    def stub(v):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.call("stub", stub, dy)
+    assert checks.call("double", lambda v: 2 * v, dy).numpy().tolist() == [2.0, 4.0]

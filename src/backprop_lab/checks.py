@@ -116,32 +116,93 @@ def tape_gradient(f: Callable, x) -> np.ndarray:
     return tape.gradient(y, x).numpy()
 
 
-def call_compiled(name: str, fn: Callable, *args):
-    """Calls `fn(*args)` inside `tf.function`, as a compiled training step would.
+_ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the student most likely did)
+    (
+        "but is a double tensor",
+        "it mixes float32 and float64 tensors: tf.one_hot, tf.ones and tf.constant make float32 unless told "
+        "otherwise; create every tensor in the dtype of the inputs (dtype=x.dtype) or tf.cast it",
+    ),
+    (
+        "but is a float tensor",
+        "it mixes float32 and float64 tensors: create every tensor in the dtype of the inputs "
+        "(dtype=x.dtype) or tf.cast it, and do not hard-code tf.float64",
+    ),
+    (
+        "but is a bool tensor",
+        "a bool tensor (a comparison such as z > 0) is used as a number; in TensorFlow dy * (z > 0) stays "
+        "bool: tf.cast(z > 0, dy.dtype) first",
+    ),
+    (
+        "attr 'T' of bool",
+        "a bool tensor (a comparison such as z > 0) is used as a number; in TensorFlow dy * (z > 0) stays "
+        "bool: tf.cast(z > 0, dy.dtype) first",
+    ),
+    ("has no attribute 'T'", "tensors have no .T: use tf.transpose(x), or tf.matmul(a, b, transpose_a=True)"),
+    ("has no attribute 'mean'", "tensors have no .mean(): use tf.reduce_mean(x, axis=...)"),
+    ("has no attribute 'sum'", "tensors have no .sum(): use tf.reduce_sum(x, axis=...)"),
+    (
+        "symbolic",
+        "NumPy functions (np.dot, np.asarray, ...) and .numpy() cannot compute with the symbolic tensors "
+        "of a tf.function: use TensorFlow operations",
+    ),
+    (
+        "only available when eager execution is enabled",
+        "NumPy functions (np.dot, np.asarray, ...) and .numpy() cannot compute with the symbolic tensors "
+        "of a tf.function: use TensorFlow operations",
+    ),
+]
+
+
+def call(name: str, fn: Callable, *args, compiled: bool = False):
+    """Calls a student's `fn(*args)`, naming the likely mistake when it raises.
 
     Args:
         name: the function's name, used in the message.
         fn: the student's function.
-        *args: its arguments (float32 tensors, like a training step's).
+        *args: its arguments.
+        compiled: call it inside `tf.function`, as a compiled training step would
+            (pass float32 tensors, like a training step's).
 
     Returns:
-        Whatever `fn` returns, as tensors.
+        Whatever `fn` returns.
 
     Raises:
-        AssertionError: `fn` cannot run in a compiled graph (NumPy functions or `.numpy()` on
-            symbolic tensors, a hard-coded dtype, `.T` on a tensor); the message names the error.
+        AssertionError: `fn` raised (a dtype clash, `.T` or `.mean()` on a tensor, NumPy
+            or `.numpy()` on symbolic tensors, ...); the message names the error and the
+            likely mistake. `NotImplementedError` (an unfinished exercise) passes through.
     """
     import tensorflow as tf
 
     try:
-        return tf.function(fn)(*args)
-    except Exception as err:  # whatever breaks inside the graph, the student needs to see it
-        first_line = (str(err).strip().splitlines() or [""])[0][:300]
-        raise AssertionError(
-            f"{name} fails inside tf.function on float32 tensors, as a compiled training step calls it: "
-            f"{type(err).__name__}: {first_line}. Use TensorFlow operations (tf.matmul, tf.transpose, "
-            "tf.reduce_sum) rather than NumPy functions, .numpy() or .T, and keep the dtype of the inputs."
-        ) from err
+        return tf.function(fn)(*args) if compiled else fn(*args)
+    except NotImplementedError as err:
+        if not str(err).strip():  # the released stub: an unfinished exercise, reported as such by the grader
+            raise
+        return _raise_call_error(name, err, compiled)
+    except Exception as err:  # whatever breaks in the student's code, they need to see what and why
+        return _raise_call_error(name, err, compiled)
+
+
+def _raise_call_error(name: str, err: Exception, compiled: bool):
+    text = str(err).strip()
+    first_line = (text.splitlines() or [""])[0][:300]
+    where = "inside tf.function on float32 tensors, as a compiled training step calls it" if compiled else ""
+    hint = next((h for fragment, h in _ERROR_HINTS if fragment in text), None)
+    if hint is None:
+        hint = (
+            "use TensorFlow operations (tf.matmul, tf.transpose, tf.reduce_sum) rather than NumPy functions, "
+            ".numpy() or .T, and keep the dtype of the inputs"
+            if compiled
+            else "see the error above"
+        )
+    raise AssertionError(
+        f"{name} fails{' ' + where if where else ''}: {type(err).__name__}: {first_line}. Likely: {hint}."
+    ) from err
+
+
+def call_compiled(name: str, fn: Callable, *args):
+    """Calls `fn(*args)` inside `tf.function`: `call(name, fn, *args, compiled=True)`."""
+    return call(name, fn, *args, compiled=True)
 
 
 def diagnose(name: str, actual, expected, batch_size: int | None = None) -> str:
