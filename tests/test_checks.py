@@ -147,3 +147,14 @@ def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through()
     with pytest.raises(NotImplementedError):
         checks.call("stub", stub, dy)
     assert checks.call("double", lambda v: 2 * v, dy).numpy().tolist() == [2.0, 4.0]
+
+
+def test_assert_float32_matches_checks_dtype_and_derives_its_tolerance():
+    want = np.array([1.0, 2.0, 3.0])
+    checks.assert_float32_matches("y", tf.constant(want * (1 + 1e-6), tf.float32), want, num_ops=3)
+    with pytest.raises(AssertionError, match="relative error .* > 2.9e-06"):
+        checks.assert_float32_matches("y", tf.constant(want * (1 + 1e-4), tf.float32), want, num_ops=3)
+    with pytest.raises(AssertionError, match="came back as bool"):
+        checks.assert_float32_matches("dz", tf.constant([True, False]), want[:2], num_ops=1)
+    with pytest.raises(AssertionError, match="came back as float64"):
+        checks.assert_float32_matches("y", want, want, num_ops=1)

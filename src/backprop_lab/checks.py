@@ -200,6 +200,45 @@ def _raise_call_error(name: str, err: Exception, compiled: bool):
     ) from err
 
 
+def assert_float32_matches(name: str, actual, expected, *, num_ops: int) -> None:
+    """Asserts that a float32 result equals a float64 oracle up to float32 round-off.
+
+    Args:
+        name: the tensor's name, used in the message.
+        actual: the result computed from float32 inputs; it must be float32 too.
+        expected: the oracle, computed in float64 from the same (float32) inputs.
+        num_ops: operations on the longest path from the inputs to the value; the
+            tolerance on the relative error is `float32_tolerance(num_ops)`.
+
+    Raises:
+        AssertionError: the dtype is not float32 (a bool from `dy * (z > 0)`, a float64
+            from a hard-coded dtype), or the values differ by more than the tolerance.
+    """
+    if actual is None:
+        raise AssertionError(f"{name} is None: did the function forget to return it?")
+    dtype = to_numpy(actual).dtype
+    if dtype == np.bool_:
+        raise AssertionError(
+            f"{name} came back as bool for float32 inputs: in TensorFlow dy * (z > 0) stays bool; "
+            "tf.cast(z > 0, dy.dtype) first"
+        )
+    if dtype != np.float32:
+        raise AssertionError(
+            f"{name} came back as {dtype} for float32 inputs: keep the dtype of the inputs "
+            "(create tensors with dtype=x.dtype, do not hard-code float64)"
+        )
+    tol = float32_tolerance(num_ops)
+    a, e = to_numpy(actual).astype(np.float64), to_numpy(expected).astype(np.float64)
+    if a.shape != e.shape:
+        raise AssertionError(_diagnose_shape(name, a, e))
+    error = relative_error(a, e)
+    if error > tol:
+        detail = diagnose(name, a, e) or f"{name} differs from the float64 oracle"
+        raise AssertionError(
+            f"{detail} (float32 inputs: relative error {error:.3g} > {tol:.2g}, the round-off of {num_ops} operations)"
+        )
+
+
 def call_compiled(name: str, fn: Callable, *args):
     """Calls `fn(*args)` inside `tf.function`: `call(name, fn, *args, compiled=True)`."""
     return call(name, fn, *args, compiled=True)
