@@ -35,7 +35,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from _common import BIN_DIR, ROOT, Stopwatch, course, machine_line, mark, markdown_table, tool_env
 
 SPEEDUP_TARGET = 5.0
@@ -109,19 +108,19 @@ def class_plan(students: int, variants: dict) -> list[tuple[str, str]]:
 
 def write_class(lesson_id: str, plan: list[tuple[str, str]], variants: dict, folder: Path) -> Path:
     """Writes the class in nbgrader's layout `folder/<student>/<lesson>/<lesson>.ipynb`."""
-    from backprop_lab.course.synthetic import build_submission
+    from backprop_lab.course import synthetic
 
     the_course = course()
+    notebooks = {}
     for student_id, kind in plan:
-        path = folder / student_id / lesson_id / f"{lesson_id}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
         what, _, name = kind.partition(":")
         if what == "broken":
-            path.write_text(BROKEN[name])
+            notebooks[(student_id, lesson_id)] = BROKEN[name]
             continue
         replace = variants[name]["cells"] if what == "variant" else None
-        nbformat.write(build_submission(the_course, lesson_id, replace, fill=what != "untouched"), path)
-    return folder
+        notebook = synthetic.build_submission(the_course, lesson_id, replace, fill=what != "untouched")
+        notebooks[(student_id, lesson_id)] = notebook
+    return synthetic.write_class(folder, notebooks)
 
 
 def time_fork_server_start() -> float:

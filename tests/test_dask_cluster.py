@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import load_variants, write_class
+from conftest import lesson_class, load_variants, write_class
 
 from backprop_lab.course.synthetic import build_submission
 from backprop_lab.grading.pipeline import grade
@@ -72,10 +72,8 @@ def test_a_class_graded_on_the_cluster_gets_the_same_grades(course, tmp_path, cl
     from backprop_lab.sandbox import pool as engine
 
     variants = load_variants(LESSON)
-    notebooks = {("reference", LESSON): build_submission(course, LESSON),
-                 ("untouched", LESSON): build_submission(course, LESSON, fill=False)}
-    for name in list(variants)[:4]:
-        notebooks[(name, LESSON)] = build_submission(course, LESSON, variants[name]["cells"])
+    chosen = {name: variants[name] for name in list(variants)[:4]}
+    notebooks = {(name, LESSON): nb for name, nb in lesson_class(course, LESSON, chosen).items()}
     submissions = write_class(tmp_path / "class", notebooks)
 
     start = time.monotonic()
@@ -83,7 +81,7 @@ def test_a_class_graded_on_the_cluster_gets_the_same_grades(course, tmp_path, cl
     print(f"graded {len(remote)} submissions on the cluster in {time.monotonic() - start:.1f} s")
     with Client(cluster) as client:
         jobs = client.run(engine.dask_jobs_run)
-    assert sum(jobs.values()) == len(notebooks), jobs
+    assert sum(jobs.values()) == len(notebooks) + 1, f"the class and the lesson's timed reference: {jobs}"
     assert all(count > 0 for count in jobs.values()), f"both workers should have graded: {jobs}"
 
     by_name = {r.student_id: r for r in remote}

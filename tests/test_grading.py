@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, load_variants, selected_lessons, write_class
+from conftest import ROOT, lesson_class, load_variants, selected_lessons, write_class
 
 from backprop_lab.course.synthetic import build_submission
 from backprop_lab.grading.gradebook import GRADEBOOK_COLUMNS
@@ -55,10 +55,8 @@ def corpus(course, tmp_path_factory):
     """Grades every scenario of every lesson in one batch; returns (results by key, out folder)."""
     notebooks = {}
     for lesson in LESSONS:
-        notebooks[("reference", lesson)] = build_submission(course, lesson)
-        notebooks[("untouched", lesson)] = build_submission(course, lesson, fill=False)
-        for name, variant in load_variants(lesson).items():
-            notebooks[(name, lesson)] = build_submission(course, lesson, variant["cells"])
+        for name, notebook in lesson_class(course, lesson, load_variants(lesson)).items():
+            notebooks[(name, lesson)] = notebook
     if FIRST in LESSONS:
         notebooks[("noisy-stderr", FIRST)] = build_submission(course, FIRST, {"dense_forward": NOISY_FORWARD})
         for name, text in _broken_submissions().items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from conftest import ROOT, load_variants, write_class
+from conftest import ROOT, lesson_class, load_variants, write_class
 
 from backprop_lab.course.lesson import reference_code
 from backprop_lab.course.synthetic import build_submission
@@ -53,11 +53,9 @@ def graded(course, tmp_path_factory):
         (name, spec.get("lesson", LESSON)): build(course, spec.get("lesson", LESSON), spec["build"], paths)
         for name, spec in SCENARIOS.items()
     }
-    notebooks[("reference", LESSON)] = build_submission(course, LESSON)
-    notebooks[("untouched", LESSON)] = build_submission(course, LESSON, fill=False)
-    variant = load_variants(LESSON)["forward-forgets-bias"]
-    notebooks[("forward-forgets-bias", LESSON)] = build_submission(course, LESSON, variant["cells"])
-    HONEST["forward-forgets-bias"] = variant["failing"]
+    variant = {"forward-forgets-bias": load_variants(LESSON)["forward-forgets-bias"]}
+    notebooks.update({(name, LESSON): nb for name, nb in lesson_class(course, LESSON, variant).items()})
+    HONEST["forward-forgets-bias"] = variant["forward-forgets-bias"]["failing"]
     write_class(paths["submissions"], notebooks)
     results = grade(paths["submissions"], paths["out"], course=course, workers=2, timeout=TIMEOUT)
     return {r.student_id: r for r in results}

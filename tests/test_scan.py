@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import load_variants, selected_lessons
+from conftest import lesson_class, load_variants, selected_lessons
 
-from backprop_lab.course.synthetic import build_submission
 from backprop_lab.grading import screen as scan
 from backprop_lab.grading.assembly import assemble
 
@@ -13,9 +12,7 @@ from backprop_lab.grading.assembly import assemble
 @pytest.mark.parametrize("lesson", selected_lessons())
 def test_reference_release_and_every_variant_pass_the_scan(course, lesson):
     template = course.lesson(lesson)
-    notebooks = {"reference": build_submission(course, lesson),
-                 "untouched": build_submission(course, lesson, fill=False)}
-    notebooks.update({name: build_submission(course, lesson, v["cells"]) for name, v in load_variants(lesson).items()})
+    notebooks = lesson_class(course, lesson, load_variants(lesson))
     for name, notebook in notebooks.items():
         program = assemble(template, notebook)
         found = [f for c in program.cells if c.kind == "student" for f in scan.findings(c.source, c.grade_id)]

@@ -68,3 +68,42 @@ def load_variants(path: str | Path) -> dict:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.VARIANTS
+
+
+def lesson_class(course: Course, lesson_id: str, variants: dict | None = None, *, untouched: bool = True) -> dict:
+    """A class of one lesson: `reference`, `untouched` (unless False) and one student per variant.
+
+    Args:
+        course: the course.
+        lesson_id: the lesson.
+        variants: `{name: {"cells": {grade_id: source}, ...}}`, e.g. `load_variants(...)`.
+        untouched: include the untouched release.
+
+    Returns:
+        `{student_id: notebook}`, the students named after their scenario.
+    """
+    notebooks = {"reference": build_submission(course, lesson_id)}
+    if untouched:
+        notebooks["untouched"] = build_submission(course, lesson_id, fill=False)
+    for name, variant in (variants or {}).items():
+        notebooks[name] = build_submission(course, lesson_id, variant["cells"])
+    return notebooks
+
+
+def write_class(folder: str | Path, notebooks: dict) -> Path:
+    """Writes `{(student_id, lesson_id): notebook or raw text}` in nbgrader's layout under `folder`.
+
+    Returns:
+        `folder`, holding `<student_id>/<lesson_id>/<lesson_id>.ipynb`.
+    """
+    import nbformat
+
+    folder = Path(folder)
+    for (student_id, lesson_id), notebook in notebooks.items():
+        path = folder / student_id / lesson_id / f"{lesson_id}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(notebook, (str, bytes)):
+            path.write_bytes(notebook.encode() if isinstance(notebook, str) else notebook)
+        else:
+            nbformat.write(notebook, path)
+    return folder
