@@ -22,6 +22,17 @@ def selected_lessons() -> list[str]:
     return [lesson for lesson in lessons if not wanted or any(lesson.startswith(w) for w in wanted)]
 
 
+TIERS = ("unit", "course", "integration", "e2e")
+"""Test tiers, one folder each under tests/: a test is marked with the folder it lives in."""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
+        if len(parts) > 1 and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
 @pytest.fixture(scope="session")
 def course() -> Course:
     return Course(ROOT)
