@@ -130,6 +130,9 @@ def test_call_compiled_runs_tensorflow_code_and_names_numpy_code():
     with pytest.raises(AssertionError, match="np_sum fails inside tf.function on float32 tensors") as info:
         checks.call_compiled("np_sum", lambda v: np.sum(np.asarray(v)), x)
     assert "NumPy functions" in str(info.value)
+    with pytest.raises(AssertionError, match="has no attribute 'T'") as info:
+        checks.call_compiled("transpose", lambda v: v.T, x)
+    assert "in user code" not in str(info.value)
 
 
 def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through():

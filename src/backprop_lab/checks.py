@@ -185,7 +185,12 @@ def call(name: str, fn: Callable, *args, compiled: bool = False):
 
 def _raise_call_error(name: str, err: Exception, compiled: bool):
     text = str(err).strip()
-    first_line = (text.splitlines() or [""])[0][:300]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first_line = (lines or [""])[0]
+    if first_line.startswith("in user code"):  # tf.function: a traceback, then "SomeError: what happened"
+        named = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))]
+        first_line = named[0].split(":", 1)[1].strip() if named else lines[-1]
+    first_line = first_line[:300]
     where = "inside tf.function on float32 tensors, as a compiled training step calls it" if compiled else ""
     hint = next((h for fragment, h in _ERROR_HINTS if fragment in text), None)
     if hint is None:
