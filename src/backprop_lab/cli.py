@@ -30,10 +30,34 @@ def cmd_release(args) -> int:
     from backprop_lab.course.release import release
 
     course = Course.locate(args.course)
-    if course.is_bundled():
-        raise UserError("release writes into lessons/: run it inside a checkout or pass --course")
     for path in release(course, args.lessons):
         print(f"released {path.relative_to(course.root)}")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from backprop_lab.course.config import load_config
+    from backprop_lab.course.publish import publish
+
+    course = Course.locate(args.course)
+    config = load_config(course)
+    written = publish(course, args.dir, config)
+    print(
+        f"published {len(written)} files to {args.dir}: lessons/, src/ (the student library), "
+        f"pyproject.toml, README.md\nnext: push {args.dir} to {config.publication.repository} "
+        f"(branch {config.publication.branch}); keep this repository private"
+    )
+    return 0
+
+
+def cmd_export(args) -> int:
+    from backprop_lab.course.config import load_config
+    from backprop_lab.grading.export import export
+
+    done = export(args.out, args.to, load_config(Course.locate(args.course)), args.file)
+    for warning in done.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{args.to}: {done.path} ({done.students} students, {len(done.lessons)} lessons)")
     return 0
 
 
@@ -62,8 +86,7 @@ def cmd_demo(args) -> int:
     from backprop_lab.demo import run_demo
     from backprop_lab.grading.gradebook import format_table
 
-    results = run_demo(args.out, course=Course.locate(args.course), workers=args.workers,
-                       on_result=_progress)
+    results = run_demo(args.out, course=Course.locate(args.course), workers=args.workers, on_result=_progress)
     print(format_table(results))
     print(f"\ngradebook: {Path(args.out) / 'gradebook.csv'}\nfeedback:  {Path(args.out) / 'feedback'}/")
     print(f"report:    {Path(args.out) / 'report.html'}")
@@ -71,9 +94,16 @@ def cmd_demo(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from backprop_lab.course.config import load_config
     from backprop_lab.grading.report import write_report
 
-    print(f"report: {write_report(args.out)}")
+    try:
+        config = load_config(Course.locate(args.course))
+    except UserError:
+        if args.course:
+            raise
+        config = None  # outside a checkout: no roster, missing submissions among those who handed in
+    print(f"report: {write_report(args.out, config)}")
     return 0
 
 
@@ -89,12 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--course",
         metavar="PATH",
-        help="course folder (default: the checkout around the current folder, else the bundled course)",
+        help="your checkout of the course (default: the one around the current folder)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("release", help="regenerate student notebooks in lessons/ from solutions/",
-                       description="Regenerate lessons/<id>/<id>.ipynb from solutions/ with nbgrader.")
+    p = sub.add_parser(
+        "release",
+        help="regenerate student notebooks in lessons/ from solutions/",
+        description="Regenerate lessons/<id>/<id>.ipynb from solutions/ with nbgrader, "
+        "after writing the published location of autograder/course.toml into each "
+        "lesson's Colab badge and setup cell.",
+    )
     p.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids or numbers (default: all)")
     p.set_defaults(func=cmd_release)
 
@@ -111,26 +146,70 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submissions", metavar="SUBMISSIONS", help="folder or .zip of submissions")
     p.add_argument("--out", required=True, metavar="OUT", help="output folder")
     p.add_argument("--lesson", metavar="LESSON", help="lesson of a flat folder or zip")
-    p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
-                   help="submissions graded in parallel (default: %(default)s, the CPU cores)")
-    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
-                   help=f"longest one notebook may run (default: per lesson, {grader.REFERENCE_FACTOR} times its "
-                   f"reference solution's run + {grader.TIMEOUT_MARGIN} s, at least {grader.MIN_TIMEOUT} s)")
-    p.add_argument("--memory", type=float, default=grader.DEFAULT_MEMORY_GB, metavar="GIB",
-                   help="address space one notebook may use, in GiB (default: %(default)g)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="grade on the workers of this Dask scheduler (default: on this machine)")
-    p.add_argument("--sandbox", action=argparse.BooleanOptionalAction, default=None,
-                   help="require bubblewrap (--sandbox) or run unsandboxed (--no-sandbox); "
-                   "default: sandbox when bwrap is installed, with a warning otherwise")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=grader.default_workers(),
+        metavar="N",
+        help="submissions graded in parallel (default: %(default)s, the CPU cores)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help=f"longest one notebook may run (default: per lesson, {grader.REFERENCE_FACTOR} times its "
+        f"reference solution's run + {grader.TIMEOUT_MARGIN} s, at least {grader.MIN_TIMEOUT} s)",
+    )
+    p.add_argument(
+        "--memory",
+        type=float,
+        default=grader.DEFAULT_MEMORY_GB,
+        metavar="GIB",
+        help="address space one notebook may use, in GiB (default: %(default)g)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade on the workers of this Dask scheduler (default: on this machine)",
+    )
+    p.add_argument(
+        "--sandbox",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="require bubblewrap (--sandbox) or run unsandboxed (--no-sandbox); "
+        "default: sandbox when bwrap is installed, with a warning otherwise",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "publish",
+        help="write the student-facing course into DIR, to push to the public repository",
+        description="Write DIR/lessons/ (the released notebooks), DIR/src/ and DIR/pyproject.toml (the "
+        "student library) and DIR/README.md (for students): nothing of solutions/, hidden tests or "
+        "variants. Push DIR to the public repository of autograder/course.toml; keep this one private.",
+    )
+    p.add_argument("dir", metavar="DIR", help="folder to write, e.g. a clone of the public repository")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
+        "export",
+        help="write the gradebook in Canvas's or Moodle's grade-import CSV format",
+        description="Write OUT/canvas.csv or OUT/moodle.csv from OUT/gradebook.csv: one column per "
+        "lesson, one row per student of the roster of autograder/course.toml, with its LMS ids.",
+    )
+    p.add_argument("out", metavar="OUT", help="the --out folder of backprop-lab grade")
+    p.add_argument("--to", required=True, choices=export_formats(), help="the LMS")
+    p.add_argument("--file", metavar="PATH", help="file to write (default: OUT/<LMS>.csv)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "report",
         help="write OUT/report.html about a graded class",
         description="Write OUT/report.html: score distribution per lesson, failure rate per check, "
-        "missing submissions and students who may need help, from OUT/gradebook.csv and OUT/checks.csv.",
+        "late and missing submissions (against the roster of autograder/course.toml) and students who "
+        "may need help, from OUT/gradebook.csv and OUT/checks.csv.",
     )
     p.add_argument("out", metavar="OUT", help="the --out folder of backprop-lab grade")
     p.set_defaults(func=cmd_report)
@@ -140,12 +219,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="grade the bundled sample class and print the gradebook",
         description="Run the whole instructor flow on the sample class under assets/demo_class/.",
     )
-    p.add_argument("--out", default=demo.DEFAULT_OUT, metavar="OUT",
-                   help="output folder (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=grader.default_workers(), metavar="N",
-                   help="submissions graded in parallel (default: %(default)s)")
+    p.add_argument("--out", default=demo.DEFAULT_OUT, metavar="OUT", help="output folder (default: %(default)s)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=grader.default_workers(),
+        metavar="N",
+        help="submissions graded in parallel (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_demo)
     return parser
+
+
+def export_formats() -> tuple[str, ...]:
+    from backprop_lab.grading.export import FORMATS
+
+    return FORMATS
 
 
 INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distributed", "traitlets"}
@@ -161,8 +250,11 @@ def main(argv=None) -> int:
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] not in INSTRUCTOR_MODULES:
             raise
-        print(f"backprop-lab: error: the instructor tools need {err.name}, which a student install leaves out. "
-              'Install them with: pip install "backprop-lab[instructor]"', file=sys.stderr)
+        print(
+            f"backprop-lab: error: the instructor tools need {err.name}, which a student install leaves out. "
+            'Install them with: pip install "backprop-lab[instructor]"',
+            file=sys.stderr,
+        )
         return 2
     except UserError as err:
         print(f"backprop-lab: error: {err}", file=sys.stderr)

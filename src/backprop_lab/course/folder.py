@@ -1,15 +1,15 @@
 """Where a course lives on disk: solutions, lessons, nbgrader configuration.
 
 A `Course` is a folder holding `solutions/`, `lessons/` and
-`autograder/nbgrader_config.py`: a checkout of this repository, or the copy
-bundled inside the installed package.
+`autograder/nbgrader_config.py`: the instructor's checkout of this repository.
+The installed package never contains a course (students install it too), so
+the instructor tools always work on a checkout.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,14 +57,14 @@ class Course:
 
         Args:
             path: an explicit course folder. If None, the current folder and
-                its parents are searched for a checkout, and the copy bundled
-                with the package is used when none is found.
+                its parents are searched for a checkout.
 
         Returns:
             The `Course`.
 
         Raises:
-            UserError: `path` is given but is not a course folder.
+            UserError: `path` is given but is not a course folder, or no
+                checkout is found around the current folder.
         """
         if path is not None:
             course = cls(Path(path).resolve())
@@ -78,23 +78,12 @@ class Course:
         for folder in [here, *here.parents]:
             if cls(folder).is_valid():
                 return cls(folder)
-        return cls.bundled()
-
-    @classmethod
-    def bundled(cls) -> Course:
-        """The course copy shipped inside the installed package."""
-        bundled = Path(str(resources.files("backprop_lab") / "_course"))
-        course = cls(bundled)
-        if not course.is_valid():
-            raise UserError(
-                "No course folder found: run the command inside a Backprop Lab checkout "
-                "or pass --course PATH."
-            )
-        return course
-
-    def is_bundled(self) -> bool:
-        """True for the read-only copy shipped inside the installed package."""
-        return self.root.name == "_course" and self.root.parent.name == "backprop_lab"
+        raise UserError(
+            f"no Backprop Lab course found in {here} or its parents. The instructor tools work on your "
+            "checkout of the course repository (the one with solutions/ and autograder/): run the command "
+            "inside it, or pass --course PATH. The installed package holds no course: students install "
+            "it too, so it never contains the solutions."
+        )
 
     def is_valid(self) -> bool:
         return self.solutions_dir.is_dir() and self.config_file.is_file()
@@ -118,9 +107,7 @@ class Course:
         for lesson_id in lesson_ids:
             matches = [k for k in known if k == lesson_id or k.startswith(f"{lesson_id}_")]
             if len(matches) != 1:
-                raise UserError(
-                    f"unknown lesson {lesson_id!r}. Known lessons: {', '.join(known)}"
-                )
+                raise UserError(f"unknown lesson {lesson_id!r}. Known lessons: {', '.join(known)}")
             resolved.append(matches[0])
         return resolved
 

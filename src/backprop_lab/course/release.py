@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from backprop_lab.course import nbgrader_bridge
+from backprop_lab.course.config import CourseConfig, load_config
 from backprop_lab.course.folder import Course
 from backprop_lab.course.lesson import grading_metadata_problems, notebook_problem
 from backprop_lab.errors import UserError
@@ -23,11 +25,65 @@ def check_source(course: Course, lesson_id: str) -> None:
         raise UserError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
 
 
+COLAB_BADGE = re.compile(r"https://colab\.research\.google\.com/github/[^)\s\"']+?/lessons/(?=[^)\s\"']+\.ipynb)")
+"""The Colab badge's link up to `lessons/`: what `write_publication` replaces."""
+
+INSTALL_REQUIREMENT = re.compile(r"\"backprop-lab(?:\s*@\s*git\+[^\"]+|\s*(?:==|~=|>=)[^\"]+)\"")
+"""The quoted requirement the setup cell passes to `pip install`."""
+
+
+def write_publication(course: Course, config: CourseConfig, lesson_id: str) -> bool:
+    """Writes the configured published location into a lesson's instructor notebook.
+
+    The "Open in Colab" badge links to the lesson in `config.publication`'s repository and branch, and
+    the setup cell installs `config.publication.install_requirement`. The notebook is written only when
+    that changes something (the release then carries it into `lessons/`).
+
+    Returns:
+        True when the notebook changed.
+
+    Raises:
+        UserError: the lesson has no Colab badge or no install command in its setup cell.
+    """
+    import nbformat
+
+    path = course.solution_path(lesson_id)
+    notebook = nbformat.read(path, as_version=4)
+    publication = config.publication
+    badge = publication.colab_url(lesson_id).removesuffix(f"{lesson_id}/{lesson_id}.ipynb")
+    requirement = f'"{publication.install_requirement}"'
+    badges = installs = 0
+    changed = False
+    for cell in notebook.cells:
+        source = cell.source
+        if cell.cell_type == "markdown":
+            source, found = COLAB_BADGE.subn(badge, source)
+            badges += found
+        elif "setup" in cell.metadata.get("tags", []):
+            source, found = INSTALL_REQUIREMENT.subn(requirement, source)
+            installs += found
+        if source != cell.source:
+            cell.source, changed = source, True
+    if not badges:
+        raise UserError(
+            f"{path} has no 'Open in Colab' badge (a link to https://colab.research.google.com/"
+            "github/OWNER/NAME/blob/BRANCH/lessons/...) to point at the published course"
+        )
+    if not installs:
+        raise UserError(
+            f'{path}: the setup cell has no "backprop-lab @ git+..." install command to point at the published course'
+        )
+    if changed:
+        nbformat.write(notebook, path)
+    return changed
+
+
 def release(course: Course, lesson_ids=None) -> list[Path]:
     """Regenerates `lessons/<id>/<id>.ipynb` from `solutions/` with nbgrader.
 
-    Solutions and hidden tests are removed, grade cells are locked and
-    checksummed, outputs are cleared.
+    The published location of the course configuration (`autograder/course.toml`) is first written
+    into each instructor notebook's Colab badge and setup cell (`write_publication`). Solutions and
+    hidden tests are removed, grade cells are locked and checksummed, outputs are cleared.
 
     Args:
         course: the course to work on (must be a writable checkout).
@@ -39,6 +95,10 @@ def release(course: Course, lesson_ids=None) -> list[Path]:
     lesson_ids = course.check_lessons(lesson_ids) if lesson_ids else course.lesson_ids()
     if not lesson_ids:
         raise UserError(f"no lessons found under {course.solutions_dir}")
+    config = load_config(course)
+    for lesson_id in lesson_ids:
+        check_source(course, lesson_id)
+        write_publication(course, config, lesson_id)
     written = []
     with tempfile.TemporaryDirectory(prefix="backprop-lab-release-") as tmp:
         config = nbgrader_bridge.load_config(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+
+from backprop_lab.course.config import CourseConfig, load_config
 
 NBGRADER_EXPORT_COLUMNS = [
     "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -20,22 +24,60 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def write_gradebook(results, path: Path) -> None:
+def format_time(value: datetime | None) -> str:
+    """A gradebook time: UTC, to the second, ISO 8601 (`2026-12-01 23:59:00+00:00`); "" for None."""
+    return value.astimezone(timezone.utc).isoformat(sep=" ", timespec="seconds") if value else ""
+
+
+def parse_time(text: str) -> datetime | None:
+    """The inverse of `format_time`."""
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass
+class Lateness:
+    """What the gradebook needs to know beyond the results: the course configuration and submission times.
+
+    Attributes:
+        config: due dates, late policy and roster (`autograder/course.toml`).
+        timestamps: `(student_id, lesson_id)` -> when the submission was handed in (None: unknown).
+    """
+
+    config: CourseConfig = field(default_factory=CourseConfig)
+    timestamps: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, course, timestamps: dict) -> Lateness:
+        return cls(load_config(course), dict(timestamps))
+
+    def row(self, result) -> tuple[str, str, float]:
+        """`(duedate, timestamp, late_submission_penalty)` of a result's gradebook row."""
+        due = self.config.due(result.lesson_id)
+        handed_in = self.timestamps.get((result.student_id, result.lesson_id))
+        late_by = handed_in - due if due and handed_in else None
+        penalty = self.config.late_policy.penalty(result.score, result.max_score, late_by)
+        return format_time(due), format_time(handed_in), penalty
+
+
+def write_gradebook(results, path: Path, lateness: Lateness | None = None) -> None:
     """One row per submission, in `GRADEBOOK_COLUMNS`: nbgrader's export columns, then `status, reason`.
 
-    `assignment` is the lesson id. `backprop-lab grade` knows no due dates,
-    submission times, names or e-mails, so those columns are empty, nothing is
-    deducted for lateness (`raw_score` = `score`), as in nbgrader's export of
-    a course without due dates.
+    `assignment` is the lesson id. As in nbgrader's export, `score` is `raw_score` minus
+    `late_submission_penalty`: the penalty of the course's late policy for a submission handed in
+    (`timestamp`) after its lesson's due date (`duedate`). Names and e-mail come from the roster.
+    Without `lateness` (or a course configuration) those columns are empty and nothing is deducted.
     """
+    lateness = lateness or Lateness()
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(GRADEBOOK_COLUMNS)
         for r in results:
-            score = _number(r.score)
+            due, handed_in, penalty = lateness.row(r)
+            student = lateness.config.student(r.student_id)
+            names = [student.last_name, student.first_name, student.email] if student else ["", "", ""]
             writer.writerow(
-                [r.lesson_id, "", "", r.student_id, "", "", "", score, "0", score, _number(r.max_score)]
-                + [r.status, r.reason]
+                [r.lesson_id, due, handed_in, r.student_id, *names, _number(r.score), _number(penalty)]
+                + [_number(max(0.0, r.score - penalty)), _number(r.max_score), r.status, r.reason]
             )
 
 
@@ -70,8 +112,6 @@ def format_table(results) -> str:
     """The gradebook as an aligned text table, for the terminal."""
     rows = [["student", "lesson", "score", "status", "reason"]]
     for r in results:
-        rows.append(
-            [r.student_id, r.lesson_id, f"{r.score:g}/{r.max_score:g}", r.status, r.reason[:60]]
-        )
+        rows.append([r.student_id, r.lesson_id, f"{r.score:g}/{r.max_score:g}", r.status, r.reason[:60]])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -2,8 +2,9 @@
 
 It reads `OUT/gradebook.csv` and `OUT/checks.csv` written by `backprop-lab grade`
 and shows the score distribution per lesson, the failure rate of every check
-(where the class struggles), missing submissions, and the students who may
-need help, with matplotlib figures embedded as PNG.
+(where the class struggles), late and missing submissions (against the roster
+of the course configuration when there is one), and the students who may need
+help, with matplotlib figures embedded as PNG.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import csv
 import html
 import io
 from collections import defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 
+from backprop_lab.course.config import CourseConfig
 from backprop_lab.errors import UserError
-from backprop_lab.grading.gradebook import read_gradebook
+from backprop_lab.grading.gradebook import parse_time, read_gradebook
 
 HELP_THRESHOLD = 0.5
 """Students whose mean score share is below this are listed as possibly needing help."""
@@ -33,23 +36,35 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def summarize(gradebook: list[dict], checks: list[dict]) -> dict:
+def summarize(
+    gradebook: list[dict], checks: list[dict], config: CourseConfig | None = None, now: datetime | None = None
+) -> dict:
     """The numbers behind the report.
 
     Args:
         gradebook: rows of `gradebook.csv` (the lesson id in `assignment`,
             as in nbgrader's export).
         checks: rows of `checks.csv` (the lesson id in `lesson`).
+        config: the course configuration: with a roster, every student on it is expected to hand in
+            every lesson graded and every assigned lesson whose due date has passed (`now`).
+        now: the time due dates are compared with (default: the current time).
 
     Returns:
         A dict with `lessons` (sorted ids), `shares` (lesson -> list of
         score shares of graded submissions), `failure_rates` (lesson ->
         {check: share of graded submissions failing it}), `missing`
-        (lesson -> students without a submission), `problems` (rows whose
-        status is not `graded`) and `need_help` (student -> mean share).
+        (lesson -> students without a submission), `late` (rows handed in after
+        their due date), `not_on_roster` (students who handed in but are not on
+        the roster), `problems` (rows whose status is not `graded`) and
+        `need_help` (student -> mean share).
     """
-    lessons = sorted({row["assignment"] for row in gradebook})
-    students = sorted({row["student_id"] for row in gradebook})
+    config = config or CourseConfig()
+    now = now or datetime.now(timezone.utc)
+    roster = [s.id for s in config.roster]
+    lessons = sorted(
+        {row["assignment"] for row in gradebook} | {a.lesson_id for a in config.assignments if a.due < now}
+    )
+    students = sorted({row["student_id"] for row in gradebook} | set(roster))
     shares: dict[str, list[float]] = defaultdict(list)
     per_student: dict[str, list[float]] = defaultdict(list)
     submitted: dict[str, set] = defaultdict(set)
@@ -80,14 +95,22 @@ def summarize(gradebook: list[dict], checks: list[dict]) -> dict:
         for student, values in sorted(per_student.items())
         if sum(values) / len(values) < HELP_THRESHOLD
     }
+    late = [row for row in gradebook if _late(row)]
     return {
         "lessons": lessons,
         "shares": dict(shares),
         "failure_rates": failure_rates,
         "missing": missing,
+        "late": late,
+        "not_on_roster": sorted({row["student_id"] for row in gradebook} - set(roster)) if roster else [],
         "problems": problems,
         "need_help": need_help,
     }
+
+
+def _late(row: dict) -> bool:
+    due, handed_in = parse_time(row.get("duedate", "")), parse_time(row.get("timestamp", ""))
+    return bool(due and handed_in and handed_in > due)
 
 
 def _png(fig) -> str:
@@ -132,8 +155,9 @@ def render_report(summary: dict) -> str:
         "<h1>Class report</h1>",
     ]
     if any(summary["shares"].values()):
-        parts.append(f"<h2>Scores</h2><img alt='score distribution' src='data:image/png;base64,"
-                     f"{_png(_score_figure(summary))}'>")
+        parts.append(
+            f"<h2>Scores</h2><img alt='score distribution' src='data:image/png;base64,{_png(_score_figure(summary))}'>"
+        )
     parts.append("<h2>Where the class struggles</h2>")
     for lesson in summary["lessons"]:
         rates = summary["failure_rates"].get(lesson)
@@ -154,29 +178,57 @@ def render_report(summary: dict) -> str:
         if missing
         else "<p>None: every student handed in every lesson.</p>"
     )
-    if summary["problems"]:
-        parts.append("<h2>Submissions that could not be graded normally</h2><table>"
-                     "<tr><th>student</th><th>lesson</th><th>status</th><th>reason</th></tr>")
-        for row in summary["problems"]:
-            parts.append(f"<tr><td>{esc(row['student_id'])}</td><td>{esc(row['assignment'])}</td>"
-                         f"<td>{esc(row['status'])}</td><td>{esc(row['reason'])}</td></tr>")
+    if summary.get("not_on_roster"):
+        parts.append(
+            "<p>Handed in but not on the roster: " + ", ".join(esc(s) for s in summary["not_on_roster"]) + ".</p>"
+        )
+    parts.append("<h2>Late submissions</h2>")
+    if summary.get("late"):
+        parts.append("<table><tr><th>lesson</th><th>student</th><th>due</th><th>handed in</th><th>penalty</th></tr>")
+        for row in summary["late"]:
+            parts.append(
+                f"<tr><td>{esc(row['assignment'])}</td><td>{esc(row['student_id'])}</td>"
+                f"<td>{esc(row['duedate'])}</td><td>{esc(row['timestamp'])}</td>"
+                f"<td>{esc(row['late_submission_penalty'])}</td></tr>"
+            )
         parts.append("</table>")
-    parts.append(f"<h2>Students who may need help</h2><p>Mean score below {HELP_THRESHOLD:.0%} "
-                 "(missing lessons count as 0).</p>")
+    else:
+        parts.append("<p>None (late work is measured against the due dates of autograder/course.toml).</p>")
+    if summary["problems"]:
+        parts.append(
+            "<h2>Submissions that could not be graded normally</h2><table>"
+            "<tr><th>student</th><th>lesson</th><th>status</th><th>reason</th></tr>"
+        )
+        for row in summary["problems"]:
+            parts.append(
+                f"<tr><td>{esc(row['student_id'])}</td><td>{esc(row['assignment'])}</td>"
+                f"<td>{esc(row['status'])}</td><td>{esc(row['reason'])}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append(
+        f"<h2>Students who may need help</h2><p>Mean score below {HELP_THRESHOLD:.0%} (missing lessons count as 0).</p>"
+    )
     if summary["need_help"]:
-        parts.append("<table><tr><th>student</th><th>mean score</th></tr>" + "".join(
-            f"<tr><td>{esc(s)}</td><td>{100 * v:.0f}%</td></tr>" for s, v in summary["need_help"].items()
-        ) + "</table>")
+        parts.append(
+            "<table><tr><th>student</th><th>mean score</th></tr>"
+            + "".join(f"<tr><td>{esc(s)}</td><td>{100 * v:.0f}%</td></tr>" for s, v in summary["need_help"].items())
+            + "</table>"
+        )
     else:
         parts.append("<p>Nobody.</p>")
     parts.append("</body></html>")
     return "".join(parts)
 
 
-def write_report(out: str | Path) -> Path:
-    """Writes `OUT/report.html` from the grading results in `OUT` and returns its path."""
+def write_report(out: str | Path, config: CourseConfig | None = None) -> Path:
+    """Writes `OUT/report.html` from the grading results in `OUT` and returns its path.
+
+    Args:
+        out: the output folder of `backprop-lab grade`.
+        config: the course configuration, for the roster and the due dates (see `summarize`).
+    """
     out = Path(out)
-    summary = summarize(read_gradebook(_existing(out / "gradebook.csv")), _read(out / "checks.csv"))
+    summary = summarize(read_gradebook(_existing(out / "gradebook.csv")), _read(out / "checks.csv"), config)
     path = out / "report.html"
     path.write_text(render_report(summary), encoding="utf-8")
     return path

@@ -3,13 +3,20 @@
 - nbgrader's: `SUBMISSIONS/<student_id>/<lesson_id>/<lesson_id>.ipynb`;
 - a flat folder, or a zip, of `<student_id>_*.ipynb` files for one lesson
   (`--lesson`), tolerating Colab's `Copy of ...` and browsers' `name (1).ipynb`.
+
+Each submission's time (`Submission.timestamp`, for late penalties) is nbgrader's
+`timestamp.txt` beside the notebook, else the zip entry's date, else the file's
+modification time.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from backprop_lab.course import Course
@@ -29,6 +36,7 @@ class Submission:
     path: Path
     problem: str = ""
     note: str = ""
+    timestamp: datetime | None = None
 
 
 def parse_flat_name(filename: str) -> tuple[str, int] | None:
@@ -84,7 +92,50 @@ def discover(path: Path, course: Course, lesson: str | None, workdir: Path) -> l
         found = _discover_flat(path, course.check_lessons([lesson])[0])
     if not found:
         raise UserError(f"no notebooks found under {path}")
+    found = [replace(sub, timestamp=submission_time(sub.path)) for sub in found]
     return sorted(found, key=lambda s: (s.lesson_id, s.student_id))
+
+
+def submission_time(notebook: Path) -> datetime | None:
+    """When a notebook was handed in (time zone aware), or None when it cannot be told.
+
+    nbgrader's `timestamp.txt` in the notebook's folder comes first (`nbgrader submit` and `collect`
+    write it); else the file's modification time, which `discover` sets to the zip entry's date when it
+    unpacks a zip.
+    """
+    stamp = notebook.parent / "timestamp.txt"
+    if stamp.is_file():
+        parsed = parse_timestamp(stamp.read_text(errors="replace"))
+        if parsed is not None:
+            return parsed
+    try:
+        return datetime.fromtimestamp(notebook.stat().st_mtime, timezone.utc) if notebook.is_file() else None
+    except OSError:
+        return None
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """A time as nbgrader writes it (`2026-12-01 22:10:05.123456 UTC`), or ISO 8601; naive means UTC."""
+    text = text.strip()
+    for suffix in (" UTC", " GMT", "Z"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)] + "+00:00"
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _zip_entry_time(member: zipfile.ZipInfo) -> float:
+    """The entry's modification time: the extended timestamp field (UTC) when present, else its local DOS date."""
+    extra = member.extra
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        if kind == 0x5455 and size >= 5 and extra[4] & 1:
+            return float(struct.unpack("<i", extra[5:9])[0])
+        extra = extra[4 + size :]
+    return datetime(*member.date_time).timestamp()
 
 
 def _unzip(archive: Path, target: Path) -> Path:
@@ -99,6 +150,8 @@ def _unzip(archive: Path, target: Path) -> Path:
                 destination = target / name
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(zf.read(member))
+                when = _zip_entry_time(member)
+                os.utime(destination, (when, when))
     except zipfile.BadZipFile as err:
         raise UserError(f"{archive} is not a valid zip file") from err
     return target
@@ -131,9 +184,7 @@ def _discover_nbgrader(path: Path, course: Course) -> list[Submission]:
                 note = f"graded {others[0].name} (expected {expected.name})"
                 found.append(Submission(student.name, folder.name, others[0], note=note))
             else:
-                found.append(
-                    Submission(student.name, folder.name, expected, "wrong file name")
-                )
+                found.append(Submission(student.name, folder.name, expected, "wrong file name"))
     return found
 
 
