@@ -18,6 +18,7 @@ BENCHMARKS = {
     "grading_throughput.py": ["RATIO speedup", "RATIO seconds per submission", "RATIO fork-server start-up share"],
     "lesson_runtime.py": ["RATIO slowest lesson", "RATIO course total"],
     "custom_loop_vs_fit.py": ["RATIO tf.function loop / fit", "RATIO eager loop / fit"],
+    "grading_term.py": ["RATIO worker-seconds / floor", "RATIO submissions per minute per core", "RATIO projected 300"],
 }
 
 
