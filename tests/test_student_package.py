@@ -146,6 +146,27 @@ def test_the_students_wheel_holds_the_library_and_nothing_of_the_course(secrets,
     assert not leaks(files, secrets, strict_markers=False)
 
 
+def test_the_source_distribution_holds_nothing_of_the_course(secrets, tmp_path):
+    """What the package index would serve to a `pip install backprop-lab` without a wheel."""
+    import tarfile
+
+    result = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", tmp_path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (sdist,) = tmp_path.glob("backprop_lab-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        files = [(m.name, archive.extractfile(m).read()) for m in archive.getmembers() if m.isfile()]
+    names = [name.split("/", 1)[1] for name, _ in files]
+    assert "pyproject.toml" in names and "src/backprop_lab/checks.py" in names
+    assert not [n for n in names if n.split("/")[0] in ("solutions", "lessons", "tests", "autograder", "assets")]
+    assert not leaks(files, secrets, strict_markers=False)
+
+
 def test_the_published_course_holds_lessons_library_and_readme_only(published, secrets):
     top = sorted(p.name for p in published.iterdir())
     assert top == ["README.md", "lessons", "pyproject.toml", "src"]
