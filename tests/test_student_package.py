@@ -224,3 +224,24 @@ def test_publish_keeps_git_and_replaces_what_it_wrote(published):
     assert (published / ".git" / "HEAD").is_file() and not (published / "lessons" / "stale.ipynb").exists()
     notebook = nbformat.read(published / "lessons" / "01_manual_backprop" / "01_manual_backprop.ipynb", 4)
     assert notebook.cells
+
+
+def _cli(*args, cwd):
+    exe = Path(sys.executable).parent / "backprop-lab"
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_publish_command_says_where_to_push(tmp_path):
+    from backprop_lab.course.config import load_config
+
+    result = _cli("publish", str(tmp_path / "public"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert load_config(Course(ROOT)).publication.repository in result.stdout and "private" in result.stdout
+    assert (tmp_path / "public" / "README.md").is_file()
+
+
+@pytest.mark.parametrize("command", [["release"], ["publish", "out"], ["grade", "class", "--out", "out"]])
+def test_outside_a_checkout_the_instructor_commands_ask_for_one(tmp_path, command):
+    result = _cli(*command, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no Backprop Lab course found" in result.stderr and "--course PATH" in result.stderr
