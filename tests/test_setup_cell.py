@@ -10,10 +10,12 @@ from conftest import ROOT
 
 import backprop_lab
 from backprop_lab.course import Course
+from backprop_lab.course.config import load_config
 
 COURSE = Course(ROOT)
 LESSONS = COURSE.lesson_ids()
-INSTALL_URL = "backprop-lab @ git+https://github.com/backprop-lab/backprop-lab"
+INSTALL_URL = load_config(COURSE).publication.install_requirement
+"""What `backprop-lab release` writes from `autograder/course.toml` (`backprop-lab @ git+https://github.com/...`)."""
 CHECK_LINE = "backprop_lab.check_environment()"
 
 
