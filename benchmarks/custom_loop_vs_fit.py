@@ -13,8 +13,11 @@ cell) when `solutions/10_mini_batch_training` exists; otherwise an equivalent
 loop defined here, and the report says so. Fit and the compiled loop are
 timed in alternating rounds, so a change in machine load hits both.
 
-Targets: the compiled loop within 1.2 times fit's time per epoch; the eager
-loop's ratio is printed as the lesson's teaching point.
+Targets (issue 13): the compiled loop within 1.0 times fit's time per epoch
+(lesson 10 keeps the weighted-mean bookkeeping inside its compiled step, so a
+batch costs one graph call); the eager loop's ratio is printed as the lesson's
+teaching point. The report gives the load average at the start and at the
+end: on a shared machine, quote the ratios, never the milliseconds.
 
     .venv/bin/python benchmarks/custom_loop_vs_fit.py
 """
@@ -37,7 +40,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 LESSON = "10_mini_batch_training"
-LOOP_TARGET = 1.2
+LOOP_TARGET = 1.0
 
 FALLBACK_TRAIN_EPOCH = '''
 _STEPS = {}
@@ -109,12 +112,14 @@ def make_models(count: int) -> list[keras.Model]:
     keras.utils.set_random_seed(0)
 
     def build():
-        return keras.Sequential([
-            keras.Input((64,)),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10),
-        ])
+        return keras.Sequential(
+            [
+                keras.Input((64,)),
+                keras.layers.Dense(128, activation="relu"),
+                keras.layers.Dense(64, activation="relu"),
+                keras.layers.Dense(10),
+            ]
+        )
 
     first = build()
     models = [first]
@@ -185,8 +190,7 @@ def benchmark(args) -> dict[str, list[float]]:
     times = {"model.fit": [], "tf.function loop": [], "eager loop": []}
     for _ in range(args.rounds):
         times["model.fit"] += time_fit(fit_model, dataset, args.epochs)
-        times["tf.function loop"] += time_loop(train_epoch, loop_model, loop_optimizer, loop_loss, dataset,
-                                               args.epochs)
+        times["tf.function loop"] += time_loop(train_epoch, loop_model, loop_optimizer, loop_loss, dataset, args.epochs)
     times["eager loop"] = time_eager(train_epoch, eager_model, dataset, args.eager_epochs)
     return times
 
@@ -213,6 +217,7 @@ def report(args, times: dict[str, list[float]]) -> str:
         f"(target <= {LOOP_TARGET:g}: {mark(loop_ratio <= LOOP_TARGET)})",
         f"RATIO eager loop / fit per epoch: {eager_ratio:.2f} (the lesson's point: without tf.function every "
         f"step pays Python dispatch per op)",
+        "load average at the end {:.1f} / {:.1f} (1 / 5 min)".format(*os.getloadavg()[:2]),
     ]
     return "\n".join(lines)
 
@@ -224,8 +229,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="alternating fit / loop rounds (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=5, help="epochs timed per round (default: %(default)s)")
     parser.add_argument("--eager-epochs", type=int, default=3, help="eager epochs timed (default: %(default)s)")
-    parser.add_argument("--own-loop", action="store_true",
-                        help="time the benchmark's own train_epoch instead of lesson 10's")
+    parser.add_argument(
+        "--own-loop", action="store_true", help="time the benchmark's own train_epoch instead of lesson 10's"
+    )
     parser.add_argument("--quick", action="store_true", help="256 rows, 1 round of 1 epoch (smoke test)")
     args = parser.parse_args(argv)
     if args.quick:

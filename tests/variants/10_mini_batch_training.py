@@ -27,8 +27,7 @@ TRAIN_EPOCH_TEMPLATE = (
 
 # gradient_variance body with one line left open for the mistake.
 VARIANCE_TEMPLATE = (
-    VARIANCE_PREFIX
-    + "    rng = np.random.default_rng(seed)\n"
+    VARIANCE_PREFIX + "    rng = np.random.default_rng(seed)\n"
     "    grads = []\n"
     "    for _ in range(num_batches):\n"
     "{rows_line}"
@@ -58,8 +57,7 @@ VARIANTS = {
     },
     "iterate-shuffles-x-and-y-separately": {
         "cells": {
-            "iterate_minibatches": ITERATE_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "iterate_minibatches": ITERATE_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    n = len(x)\n"
             "    x_order = rng.permutation(n) if shuffle else np.arange(n)\n"
             "    y_order = rng.permutation(n) if shuffle else np.arange(n)\n"
@@ -71,8 +69,7 @@ VARIANTS = {
     },
     "iterate-samples-with-replacement": {
         "cells": {
-            "iterate_minibatches": ITERATE_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "iterate_minibatches": ITERATE_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    n = len(x)\n"
             "    for start in range(0, n, batch_size):\n"
             "        size = min(batch_size, n - start)\n"
@@ -94,8 +91,7 @@ VARIANTS = {
     # --- make_dataset ----------------------------------------------------------
     "dataset-batches-before-shuffling": {
         "cells": {
-            "make_dataset": DATASET_PREFIX
-            + "    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)\n"
+            "make_dataset": DATASET_PREFIX + "    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)\n"
             "    if shuffle:\n"
             "        ds = ds.shuffle(len(x), seed=seed)\n"
             "    return ds\n"
@@ -104,8 +100,7 @@ VARIANTS = {
     },
     "dataset-small-shuffle-buffer": {
         "cells": {
-            "make_dataset": DATASET_PREFIX
-            + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
+            "make_dataset": DATASET_PREFIX + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
             "    if shuffle:\n"
             "        ds = ds.shuffle(batch_size, seed=seed)\n"
             "    return ds.batch(batch_size)\n"
@@ -114,18 +109,27 @@ VARIANTS = {
     },
     "dataset-drops-remainder": {
         "cells": {
-            "make_dataset": DATASET_PREFIX
-            + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
+            "make_dataset": DATASET_PREFIX + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
             "    if shuffle:\n"
             "        ds = ds.shuffle(len(x), seed=seed)\n"
             "    return ds.batch(batch_size, drop_remainder=True)\n"
         },
         "failing": ["test_make_dataset"],
     },
-    "dataset-same-order-every-epoch": {
+    # batches as a Python list: right rows, but not a tf.data pipeline
+    "dataset-returns-list-of-batches": {
         "cells": {
             "make_dataset": DATASET_PREFIX
-            + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
+            + "    order = np.random.default_rng(seed).permutation(len(x)) if shuffle else np.arange(len(x))\n"
+            "    x, y = np.asarray(x), np.asarray(y)\n"
+            "    rows = [order[i:i + batch_size] for i in range(0, len(x), batch_size)]\n"
+            "    return [(tf.constant(x[r]), tf.constant(y[r])) for r in rows]\n"
+        },
+        "failing": ["test_make_dataset"],
+    },
+    "dataset-same-order-every-epoch": {
+        "cells": {
+            "make_dataset": DATASET_PREFIX + "    ds = tf.data.Dataset.from_tensor_slices((x, y))\n"
             "    if shuffle:\n"
             "        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=False)\n"
             "    return ds.batch(batch_size)\n"
@@ -140,11 +144,20 @@ VARIANTS = {
             )
         },
         "failing": ["test_train_epoch"],
+        "messages": {"test_train_epoch": "the plain mean of the batch losses"},
+    },
+    "train-epoch-returns-tensor": {
+        "cells": {
+            "train_epoch": TRAIN_EPOCH_TEMPLATE.format(
+                return_line="    sizes = tf.cast(tf.stack(sizes), tf.float32)\n"
+                "    return tf.reduce_sum(tf.stack(losses) * sizes) / tf.reduce_sum(sizes)\n"
+            )
+        },
+        "failing": ["test_train_epoch"],
+        "messages": {"test_train_epoch": "must return a Python float"},
     },
     "train-epoch-returns-last-batch-loss": {
-        "cells": {
-            "train_epoch": TRAIN_EPOCH_TEMPLATE.format(return_line="    return float(losses[-1])\n")
-        },
+        "cells": {"train_epoch": TRAIN_EPOCH_TEMPLATE.format(return_line="    return float(losses[-1])\n")},
         "failing": ["test_train_epoch"],
     },
     "train-epoch-eager-no-tf-function": {
@@ -182,6 +195,17 @@ VARIANTS = {
         "failing": ["test_train_epoch"],
     },
     # --- gradient_variance -----------------------------------------------------
+    "variance-divides-by-k-minus-one": {
+        "cells": {
+            "gradient_variance": VARIANCE_TEMPLATE.format(
+                rows_line=CHOICE,
+                reduce="tf.reduce_mean",
+                return_line="    k = tf.cast(tf.shape(stacked)[0], stacked.dtype)\n"
+                "    return float(tf.reduce_mean(tf.math.reduce_variance(stacked, axis=0)) * k / (k - 1))\n",
+            )
+        },
+        "failing": ["test_gradient_variance"],
+    },
     "variance-returns-standard-deviation": {
         "cells": {
             "gradient_variance": VARIANCE_TEMPLATE.format(
@@ -233,15 +257,13 @@ VARIANTS = {
     # --- alternative correct solutions ------------------------------------------
     "numpy-batches-and-whole-epoch-graph": {
         "cells": {
-            "iterate_minibatches": ITERATE_PREFIX
-            + "    n = len(y)\n"
+            "iterate_minibatches": ITERATE_PREFIX + "    n = len(y)\n"
             "    idx = np.arange(n)\n"
             "    if shuffle:\n"
             "        np.random.default_rng(seed).shuffle(idx)\n"
             "    for batch in np.array_split(idx, range(batch_size, n, batch_size)):\n"
             "        yield np.take(x, batch, axis=0), np.take(y, batch, axis=0)\n",
-            "make_dataset": DATASET_PREFIX
-            + "    n = len(x)\n"
+            "make_dataset": DATASET_PREFIX + "    n = len(x)\n"
             "    ds = tf.data.Dataset.range(n)\n"
             "    if shuffle:\n"
             "        ds = ds.shuffle(n, seed=seed)\n"
@@ -262,8 +284,7 @@ VARIANTS = {
             "            count += n\n"
             "        return total / count\n"
             "    return float(run(dataset))\n",
-            "gradient_variance": VARIANCE_PREFIX
-            + "    rng = np.random.default_rng(seed)\n"
+            "gradient_variance": VARIANCE_PREFIX + "    rng = np.random.default_rng(seed)\n"
             "    vectors = []\n"
             "    for _ in range(num_batches):\n"
             "        rows = rng.permutation(len(x))[:batch_size]\n"
@@ -276,5 +297,75 @@ VARIANTS = {
             "    return float(np.mean(np.mean((vectors - vectors.mean(axis=0)) ** 2, axis=0)))\n",
         },
         "failing": [],
+    },  # rounds differently: the epoch's weighted mean in float64 NumPy, from tensors converted once per epoch
+    "float64-weighted-mean-at-epoch-end": {
+        "cells": {
+            "train_epoch": "_steps = {}\n"
+            "\n"
+            "def train_epoch(model, optimizer, loss_fn, dataset):\n"
+            "    if (model, optimizer) not in _steps:\n"
+            "        @tf.function(reduce_retracing=True)\n"
+            "        def step(x, y):\n"
+            "            with tf.GradientTape() as tape:\n"
+            "                loss = loss_fn(y, model(x, training=True))\n"
+            "            variables = model.trainable_variables\n"
+            "            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))\n"
+            "            return loss, tf.shape(x)[0]\n"
+            "        _steps[(model, optimizer)] = step\n"
+            "    results = [_steps[(model, optimizer)](x, y) for x, y in dataset]\n"
+            "    losses = tf.stack([loss for loss, _ in results]).numpy().astype(np.float64)\n"
+            "    rows = tf.stack([n for _, n in results]).numpy()\n"
+            "    return float(np.average(losses, weights=rows))\n",
+        },
+        "failing": [],
     },
 }
+
+# Every requirement sentence of the lesson (tests/test_requirements.py), its test cell and a variant breaking it.
+REQUIREMENTS = [
+    {
+        "says": "An epoch must visit every example exactly once",
+        "cell": "test_iterate_minibatches",
+        "variant": "iterate-drops-last-partial-batch",
+    },
+    {
+        "says": "A tf.data.Dataset of (x_batch, y_batch) tensor pairs",
+        "cell": "test_make_dataset",
+        "variant": "dataset-returns-list-of-batches",
+    },
+    {
+        "says": "Every pass over it visits each row exactly once",
+        "cell": "test_make_dataset",
+        "variant": "dataset-drops-remainder",
+    },
+    {
+        "says": "Trains for one pass over dataset and returns the epoch's mean loss",
+        "cell": "test_train_epoch",
+        "variant": "train-epoch-returns-last-batch-loss",
+    },
+    {
+        "says": "The mean training loss over the epoch's examples as a Python float",
+        "cell": "test_train_epoch",
+        "variant": "train-epoch-returns-tensor",
+    },
+    {
+        "says": "each batch's loss (before its update) weighted by its number of rows",
+        "cell": "test_train_epoch",
+        "variant": "train-epoch-unweighted-mean-of-batches",
+    },
+    {
+        "says": "the number model.fit reports as history",
+        "cell": "test_train_epoch",
+        "variant": "train-epoch-loss-after-update",
+    },
+    {
+        "says": "(1/P) sum_p Var_k(g_k[p]) as a Python float",
+        "cell": "test_gradient_variance",
+        "variant": "variance-returns-standard-deviation",
+    },
+    {
+        "says": "the variance divides by K",
+        "cell": "test_gradient_variance",
+        "variant": "variance-divides-by-k-minus-one",
+    },
+]
