@@ -206,3 +206,21 @@ def test_outside_a_checkout_the_tools_say_where_the_course_comes_from(tmp_path, 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UserError, match="no Backprop Lab course found.*--course PATH.*holds no course"):
         Course.locate()
+
+
+@pytest.mark.parametrize("command", [["grade", "class", "--out", "out"], ["release"], ["publish", "public"]])
+def test_a_bad_configuration_stops_the_command_before_it_works(tmp_path, command):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    course = copy_course(tmp_path / "course", LESSONS[:1])
+    (course.autograder_dir / "course.toml").write_text("[late_policy]\nmethod = 'half'\n")
+    (tmp_path / "class").mkdir()
+    exe = Path(sys.executable).parent / "backprop-lab"
+    result = subprocess.run(
+        [str(exe), "--course", str(course.root), *command], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "course.toml: late_policy.method: 'half' is not one of" in result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "public").exists()

@@ -62,13 +62,16 @@ def cmd_export(args) -> int:
 
 
 def cmd_grade(args) -> int:
+    from backprop_lab.course.config import load_config
     from backprop_lab.grading.gradebook import format_table
     from backprop_lab.grading.pipeline import grade
 
+    course = Course.locate(args.course)
+    load_config(course)  # a mistake in autograder/course.toml stops here, not after grading
     results = grade(
         args.submissions,
         args.out,
-        course=Course.locate(args.course),
+        course=course,
         lesson=args.lesson,
         workers=args.workers,
         timeout=args.timeout,

@@ -177,7 +177,7 @@ def student_readme(course: Course, config: CourseConfig, lesson_ids: list[str]) 
     }[config.late_policy.method]
     return f"""# Backprop Lab ({config.course_id})
 
-Twelve hands-on Jupyter lessons on training neural networks with Keras 3 and `tf.GradientTape`.
+{len(lesson_ids)} hands-on Jupyter lessons on training neural networks with Keras 3 and `tf.GradientTape`.
 Each lesson has exercises: fill in every cell marked `# YOUR CODE HERE` (delete the
 `raise NotImplementedError()` line) and run the test cell below it. The visible tests are a
 subset: the grader also runs hidden tests on other inputs.
