@@ -2,11 +2,11 @@
 
 CLAIMS = [
     {
-        "says": "All four relative errors come out around `1e-9`",
+        "says": "all four relative errors come out around `1e-9`",
         "check": "assert all(1e-12 < e < 1e-8 for e in check_errors.values()), check_errors",
     },
     {
-        "says": "far below the `1e-7` that deserves suspicion: the hand-written backward pass is right",
+        "says": "far below the `1e-7` that deserves suspicion",
         "check": "assert max(check_errors.values()) < 1e-7, check_errors",
     },
     {
@@ -26,7 +26,7 @@ CLAIMS = [
         "check": "assert val_acc > 0.95, val_acc",
     },
     {
-        "says": "Other initial seeds do the same",
+        "says": "Training from other random initial weights (seeds 1 to 4) ends the same way",
         "check": (
             "runs = [train_spirals(seed)[1:] for seed in range(1, 5)]\n"
             "good = [s for s, (l, a) in zip(range(1, 5), runs) if 1.0 < l[0] < 1.25 and l[-1] < 0.1 and a > 0.95]\n"

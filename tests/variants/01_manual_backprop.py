@@ -197,6 +197,7 @@ VARIANTS = {
             "    return loss, tape.gradient(loss, p)\n"
         },
         "failing": ["test_tape_loss_and_grads"],
+        "messages": {"test_tape_loss_and_grads": "That is the batch size (4): divide by N"},
     },
     # --- sgd_step --------------------------------------------------------------
     "sgd-ascends": {
@@ -215,8 +216,29 @@ VARIANTS = {
     # --- requirements the text states (REQUIREMENTS below) ------------------------
     "numpy-forward-breaks-in-tf-function": {
         "cells": {"dense_forward": "def dense_forward(x, W, b):\n    return np.dot(x, W) + b\n"},
-        "failing": ["test_mlp_loss_and_grads"],
-        "messages": {"test_mlp_loss_and_grads": "fails inside tf.function on float32 tensors"},
+        "failing": ["test_dense_forward", "test_mlp_loss_and_grads"],
+        "messages": {"test_dense_forward": "dense_forward fails inside tf.function on float32 tensors"},
+    },
+    "dense-backward-uses-numpy-T": {
+        "cells": {"dense_backward": DENSE_BACKWARD_PREFIX + "    return dy @ W.T, x.T @ dy, dy.sum(axis=0)\n"},
+        "failing": ["test_dense_backward", "test_mlp_loss_and_grads"],
+        "messages": {"test_dense_backward": "tensors have no .T"},
+    },
+    "relu-multiplies-by-bool": {
+        "cells": {"relu_backward": "def relu_backward(dy, z):\n    return dy * (z > 0)\n"},
+        "failing": ["test_relu_backward", "test_mlp_loss_and_grads"],
+        "messages": {"test_relu_backward": "came back as bool", "test_mlp_loss_and_grads": "is used as a number"},
+    },
+    "softmax-one-hot-in-float32": {
+        "cells": {
+            "softmax_cross_entropy": SOFTMAX_PREFIX + "    probs = tf.nn.softmax(logits)\n"
+            "    onehot = tf.one_hot(labels, probs.shape[1])\n"
+            "    n = probs.shape[0]\n"
+            "    loss = -tf.reduce_sum(onehot * tf.math.log(probs)) / n\n"
+            "    return loss, (probs - onehot) / n\n"
+        },
+        "failing": ["test_softmax_cross_entropy", "test_mlp_loss_and_grads"],
+        "messages": {"test_softmax_cross_entropy": "mixes float32 and float64 tensors"},
     },
     "relu-passes-gradient-at-zero": {
         "cells": {"relu_backward": "def relu_backward(dy, z):\n    return dy * tf.cast(z >= 0, dy.dtype)\n"},
@@ -244,7 +266,7 @@ VARIANTS = {
             "    return loss, (tf.exp(log_probs) - onehot) / n\n"
         },
         "failing": ["test_softmax_cross_entropy", "test_mlp_loss_and_grads"],
-        "messages": {"test_softmax_cross_entropy": "keep the dtype of logits"},
+        "messages": {"test_softmax_cross_entropy": "came back as float64 for float32 inputs"},
     },
     "softmax-log-with-epsilon": {
         "cells": {
@@ -427,6 +449,18 @@ VARIANTS = {
 # raise, refuse, return(s), strictly, in this order), its enforcing test cell, and a variant
 # that breaks only it (CONTRIBUTING, "Every sentence is checked").
 REQUIREMENTS = [
+    {
+        "says": "so they must work there too",
+        "cell": "test_dense_forward",
+        "variant": "numpy-forward-breaks-in-tf-function",
+    },
+    {"says": "so they must work there too", "cell": "test_dense_backward", "variant": "dense-backward-uses-numpy-T"},
+    {"says": "so they must work there too", "cell": "test_relu_backward", "variant": "relu-multiplies-by-bool"},
+    {
+        "says": "so they must work there too",
+        "cell": "test_softmax_cross_entropy",
+        "variant": "softmax-hardcodes-float64",
+    },
     {
         "says": "so they must work there too",
         "cell": "test_mlp_loss_and_grads",
