@@ -13,38 +13,91 @@ LEAKY_GRAD_PREFIX = "def leaky_relu_grad(x, alpha=0.01):\n"
 BUILD_PREFIX = "def build_deep_mlp(activation, depth, width, input_dim, num_classes, seed):\n"
 NORMS_PREFIX = "def layer_gradient_norms(model, x, y):\n"
 DEAD_PREFIX = "def dead_relu_fraction(model, x):\n"
+RESIDUAL_PREFIX = "def build_residual_mlp(activation, depth, width, input_dim, num_classes, seed):\n"
+
+RESIDUAL = (
+    RESIDUAL_PREFIX + "    seed_generator = keras.random.SeedGenerator(seed)\n"
+    "    def dense(units, activation=None):\n"
+    "        initializer = keras.initializers.GlorotUniform(seed=seed_generator)\n"
+    "        return keras.layers.Dense(units, activation=activation, kernel_initializer=initializer)\n"
+    "    inputs = keras.Input(shape=(input_dim,))\n"
+    "    h = dense(width)(inputs)\n"
+    "    for _ in range(depth):\n"
+    "        h = h + dense(width, activation)(h)\n"
+    "    return keras.Model(inputs, dense(num_classes)(h))\n"
+)
+
+
+def _swap(source, old, new):
+    """Returns `source` with `old` replaced by `new`, insisting that `old` occurs."""
+    assert old in source, f"variant template out of date: {old!r} not found"
+    return source.replace(old, new)
+
+
+RESIDUAL_SUBCLASS = """class ResidualMLP(keras.Model):
+    def __init__(self, activation, depth, width, input_dim, num_classes, seed):
+        super().__init__()
+        init = [keras.initializers.GlorotUniform(seed=1000 * seed + i) for i in range(depth + 2)]
+        self.projection = keras.layers.Dense(width, kernel_initializer=init[0])
+        self.blocks = [keras.layers.Dense(width, activation=activation, kernel_initializer=init[i + 1])
+                       for i in range(depth)]
+        self.logits = keras.layers.Dense(num_classes, kernel_initializer=init[-1])
+        self(keras.ops.zeros((1, input_dim)))  # creates every weight
+
+    def call(self, x):
+        h = self.projection(x)
+        for block in self.blocks:
+            h = h + block(h)
+        return self.logits(h)
+
+
+def build_residual_mlp(activation, depth, width, input_dim, num_classes, seed):
+    return ResidualMLP(activation, depth, width, input_dim, num_classes, seed)
+"""
+
+DEEP_SUBCLASS = """class DeepMLP(keras.Model):
+    def __init__(self, activation, depth, width, input_dim, num_classes, seed):
+        super().__init__()
+        self.hidden = [keras.layers.Dense(width, activation=activation,
+                                          kernel_initializer=keras.initializers.GlorotUniform(seed=100 * seed + i))
+                       for i in range(depth)]
+        self.out = keras.layers.Dense(num_classes,
+                                      kernel_initializer=keras.initializers.GlorotUniform(seed=100 * seed + depth))
+        self(keras.ops.zeros((1, input_dim)))  # one call creates every weight
+
+    def call(self, x):
+        for layer in self.hidden:
+            x = layer(x)
+        return self.out(x)
+
+
+def build_deep_mlp(activation, depth, width, input_dim, num_classes, seed):
+    return DeepMLP(activation, depth, width, input_dim, num_classes, seed)
+"""
 
 VARIANTS = {
     # --- derivative_with_tape + leaky_relu + leaky_relu_grad ---------------------
     "tape-never-watches-x+leaky-negative-branch-constant+grad-forgets-alpha": {
         "cells": {
-            "derivative_with_tape": DERIVATIVE_PREFIX
-            + "    x = tf.convert_to_tensor(x)\n"
+            "derivative_with_tape": DERIVATIVE_PREFIX + "    x = tf.convert_to_tensor(x)\n"
             "    with tf.GradientTape() as tape:\n"
             "        y = fn(x)\n"
             "    return tape.gradient(y, x)\n",
-            "leaky_relu": LEAKY_PREFIX
-            + "    x = tf.convert_to_tensor(x)\n"
-            "    return tf.where(x > 0, x, alpha)\n",
-            "leaky_relu_grad": LEAKY_GRAD_PREFIX
-            + "    x = tf.convert_to_tensor(x)\n"
+            "leaky_relu": LEAKY_PREFIX + "    x = tf.convert_to_tensor(x)\n    return tf.where(x > 0, x, alpha)\n",
+            "leaky_relu_grad": LEAKY_GRAD_PREFIX + "    x = tf.convert_to_tensor(x)\n"
             "    return tf.cast(x > 0, x.dtype)\n",
         },
         "failing": ["test_derivative_with_tape", "test_leaky_relu", "test_leaky_relu_grad"],
     },
     "tape-derivative-of-the-mean+leaky-relu-in-numpy+grad-is-alpha-times-x": {
         "cells": {
-            "derivative_with_tape": DERIVATIVE_PREFIX
-            + "    x = tf.convert_to_tensor(x)\n"
+            "derivative_with_tape": DERIVATIVE_PREFIX + "    x = tf.convert_to_tensor(x)\n"
             "    with tf.GradientTape() as tape:\n"
             "        tape.watch(x)\n"
             "        y = tf.reduce_mean(fn(x))\n"
             "    return tape.gradient(y, x)\n",
-            "leaky_relu": LEAKY_PREFIX
-            + "    x = np.asarray(x)\n"
-            "    return np.where(x > 0, x, alpha * x)\n",
-            "leaky_relu_grad": LEAKY_GRAD_PREFIX
-            + "    x = tf.convert_to_tensor(x)\n"
+            "leaky_relu": LEAKY_PREFIX + "    x = np.asarray(x)\n    return np.where(x > 0, x, alpha * x)\n",
+            "leaky_relu_grad": LEAKY_GRAD_PREFIX + "    x = tf.convert_to_tensor(x)\n"
             "    return tf.where(x > 0, tf.ones_like(x), alpha * x)\n",
         },
         "failing": ["test_derivative_with_tape", "test_leaky_relu", "test_leaky_relu_grad"],
@@ -60,8 +113,7 @@ VARIANTS = {
     # --- build_deep_mlp + layer_gradient_norms + dead_relu_fraction --------------
     "softmax-output-layer+norms-include-biases+zero-entries-not-units": {
         "cells": {
-            "build_deep_mlp": BUILD_PREFIX
-            + "    layers = [keras.Input(shape=(input_dim,))]\n"
+            "build_deep_mlp": BUILD_PREFIX + "    layers = [keras.Input(shape=(input_dim,))]\n"
             "    for i in range(depth):\n"
             "        init = keras.initializers.GlorotUniform(seed=seed * 100 + i)\n"
             "        layers.append(keras.layers.Dense(width, activation=activation,"
@@ -76,8 +128,7 @@ VARIANTS = {
             "        loss = loss_fn(y, model(x, training=True))\n"
             "    grads = tape.gradient(loss, model.trainable_variables)\n"
             "    return [float(tf.norm(g)) for g in grads]\n",
-            "dead_relu_fraction": DEAD_PREFIX
-            + "    h, zeros, total = tf.convert_to_tensor(x), 0.0, 0\n"
+            "dead_relu_fraction": DEAD_PREFIX + "    h, zeros, total = tf.convert_to_tensor(x), 0.0, 0\n"
             "    for layer in model.layers[:-1]:\n"
             "        h = layer(h)\n"
             "        zeros += float(tf.reduce_sum(tf.cast(h == 0, tf.float32)))\n"
@@ -88,8 +139,7 @@ VARIANTS = {
     },
     "depth-counts-output-layer+norms-output-side-first+averages-layer-shares": {
         "cells": {
-            "build_deep_mlp": BUILD_PREFIX
-            + "    layers = [keras.Input(shape=(input_dim,))]\n"
+            "build_deep_mlp": BUILD_PREFIX + "    layers = [keras.Input(shape=(input_dim,))]\n"
             "    for i in range(depth - 1):\n"
             "        init = keras.initializers.GlorotUniform(seed=seed * 100 + i)\n"
             "        layers.append(keras.layers.Dense(width, activation=activation,"
@@ -104,8 +154,7 @@ VARIANTS = {
             "        loss = loss_fn(y, model(x))\n"
             "    grads = tape.gradient(loss, [l.kernel for l in reversed(dense)])\n"
             "    return [float(tf.norm(g)) for g in grads]\n",
-            "dead_relu_fraction": DEAD_PREFIX
-            + "    h, shares = tf.convert_to_tensor(x), []\n"
+            "dead_relu_fraction": DEAD_PREFIX + "    h, shares = tf.convert_to_tensor(x), []\n"
             "    for layer in model.layers[:-1]:\n"
             "        h = layer(h)\n"
             "        dead = tf.reduce_all(h == 0, axis=0)\n"
@@ -116,8 +165,7 @@ VARIANTS = {
     },
     "one-seeded-initializer-shared+loss-summed-over-batch+output-layer-counted": {
         "cells": {
-            "build_deep_mlp": BUILD_PREFIX
-            + "    init = keras.initializers.GlorotUniform(seed=seed)\n"
+            "build_deep_mlp": BUILD_PREFIX + "    init = keras.initializers.GlorotUniform(seed=seed)\n"
             "    layers = [keras.Input(shape=(input_dim,))]\n"
             "    for _ in range(depth):\n"
             "        layers.append(keras.layers.Dense(width, activation=activation,"
@@ -132,8 +180,7 @@ VARIANTS = {
             "        loss = tf.reduce_sum(losses)\n"
             "    grads = tape.gradient(loss, [l.kernel for l in dense])\n"
             "    return [float(tf.norm(g)) for g in grads]\n",
-            "dead_relu_fraction": DEAD_PREFIX
-            + "    h, dead, total = tf.convert_to_tensor(x), 0, 0\n"
+            "dead_relu_fraction": DEAD_PREFIX + "    h, dead, total = tf.convert_to_tensor(x), 0, 0\n"
             "    for layer in model.layers:\n"
             "        h = layer(h)\n"
             "        dead += int(tf.reduce_sum(tf.cast(tf.reduce_all(h == 0, axis=0), tf.int32)))\n"
@@ -144,8 +191,7 @@ VARIANTS = {
     },
     "seed-ignored": {
         "cells": {
-            "build_deep_mlp": BUILD_PREFIX
-            + "    model = keras.Sequential([keras.Input(shape=(input_dim,))])\n"
+            "build_deep_mlp": BUILD_PREFIX + "    model = keras.Sequential([keras.Input(shape=(input_dim,))])\n"
             "    for _ in range(depth):\n"
             "        model.add(keras.layers.Dense(width, activation=activation))\n"
             "    model.add(keras.layers.Dense(num_classes))\n"
@@ -153,19 +199,186 @@ VARIANTS = {
         },
         "failing": ["test_build_deep_mlp"],
     },
+    "tape-casts-to-float32": {
+        "cells": {
+            "derivative_with_tape": DERIVATIVE_PREFIX + "    x = tf.convert_to_tensor(x, dtype=tf.float32)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        tape.watch(x)\n"
+            "        y = fn(x)\n"
+            "    return tape.gradient(y, x)\n",
+        },
+        "failing": ["test_derivative_with_tape"],
+        "messages": {"test_derivative_with_tape": "keep the dtype of x"},
+    },
+    "leaky-grad-one-at-zero": {
+        "cells": {
+            "leaky_relu_grad": LEAKY_GRAD_PREFIX + "    x = tf.convert_to_tensor(x)\n"
+            "    return tf.where(x >= 0, tf.ones_like(x), alpha * tf.ones_like(x))\n",
+        },
+        "failing": ["test_leaky_relu_grad"],
+        "messages": {"test_leaky_relu_grad": "leaky_relu_grad at exactly 0 is 1"},
+    },
+    "deep-mlp-not-built": {
+        "cells": {
+            "build_deep_mlp": BUILD_PREFIX + "    model = keras.Sequential()\n"
+            "    for i in range(depth):\n"
+            "        init = keras.initializers.GlorotUniform(seed=seed * 100 + i)\n"
+            "        model.add(keras.layers.Dense(width, activation=activation, kernel_initializer=init))\n"
+            "    init = keras.initializers.GlorotUniform(seed=seed * 100 + depth)\n"
+            "    model.add(keras.layers.Dense(num_classes, kernel_initializer=init))\n"
+            "    return model\n",
+        },
+        "failing": ["test_build_deep_mlp"],
+        "messages": {"test_build_deep_mlp": "the model has no weights yet"},
+    },
+    "norms-in-inference-mode": {
+        "cells": {
+            "layer_gradient_norms": NORMS_PREFIX
+            + "    kernels = [l.kernel for l in model.layers if isinstance(l, keras.layers.Dense)]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x))\n"
+            "    return [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]\n",
+        },
+        "failing": ["test_layer_gradient_norms"],
+        "messages": {"test_layer_gradient_norms": "inference mode"},
+    },
+    "dead-fraction-calls-input-layer": {
+        # The lesson's old hint: call every entry of model.layers. A functional model's InputLayer fails.
+        "cells": {
+            "dead_relu_fraction": DEAD_PREFIX + "    h = tf.convert_to_tensor(x)\n"
+            "    dead, total = 0, 0\n"
+            "    for layer in model.layers:\n"
+            "        h = layer(h)\n"
+            "        if isinstance(layer, keras.layers.Dense) and layer.activation is keras.activations.relu:\n"
+            "            dead += int(tf.reduce_sum(tf.cast(tf.reduce_all(h == 0, axis=0), tf.int32)))\n"
+            "            total += layer.units\n"
+            "    return dead / total if total else 0.0\n",
+        },
+        "failing": ["test_dead_relu_fraction"],
+        "messages": {"test_dead_relu_fraction": "a functional model lists its InputLayer first"},
+    },
+    # --- build_residual_mlp ---------------------------------------------------------
+    "residual-no-projection": {
+        # The first block maps input_dim to width and cannot add its input: it goes without a skip.
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    h = dense(width)(inputs)\n    for _ in range(depth):\n",
+                "    h = dense(width, activation)(inputs)\n    for _ in range(depth - 1):\n",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "One is missing: first comes the projection"},
+    },
+    "residual-adds-before-the-projection": {
+        # Blocks start on the raw input: input_dim and width differ, so the sum cannot be broadcast.
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    h = dense(width)(inputs)\n    for _ in range(depth):\n",
+                "    h = inputs\n    for _ in range(depth):\n",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "A skip connection adds two tensors of the same shape"},
+    },
+    "residual-block-without-skip": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL, "h = h + dense(width, activation)(h)", "h = dense(width, activation)(h)"
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the blocks do not add their input back"},
+    },
+    "residual-activation-after-the-sum": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "h = h + dense(width, activation)(h)",
+                "h = keras.layers.Activation(activation)(h + dense(width)(h))",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the activation is applied to the sum"},
+    },
+    "residual-projection-with-activation": {
+        "cells": {
+            "build_residual_mlp": _swap(RESIDUAL, "h = dense(width)(inputs)", "h = dense(width, activation)(inputs)")
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the projection has an activation"},
+    },
+    "residual-blocks-inside-a-custom-layer": {
+        "cells": {
+            "build_residual_mlp": "class ResidualBlock(keras.layers.Layer):\n"
+            "    def __init__(self, dense, **kwargs):\n"
+            "        super().__init__(**kwargs)\n"
+            "        self.dense = dense\n"
+            "\n"
+            "    def call(self, h):\n"
+            "        return h + self.dense(h)\n"
+            "\n"
+            "\n"
+            + _swap(
+                RESIDUAL,
+                "h = h + dense(width, activation)(h)",
+                "h = ResidualBlock(dense(width, activation))(h)",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "nested inside a custom layer"},
+    },
+    "residual-subclass-never-built": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL_SUBCLASS, "        self(keras.ops.zeros((1, input_dim)))  # creates every weight\n", ""
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the model has no weights yet"},
+    },
+    # --- alternative correct solutions ------------------------------------------
+    "subclassed-models+numpy-norms": {
+        # Experiments and hints must work with subclassed models too (issue 11, no dead ends).
+        "cells": {
+            "build_deep_mlp": DEEP_SUBCLASS,
+            "build_residual_mlp": RESIDUAL_SUBCLASS,
+            "layer_gradient_norms": NORMS_PREFIX
+            + "    kernels = [l.kernel for l in model.layers if isinstance(l, keras.layers.Dense)]\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        logits = model(x, training=True)\n"
+            "        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\n"
+            "    grads = tape.gradient(loss, kernels)\n"
+            "    return [float(np.sqrt(np.sum(np.square(np.asarray(g, dtype=np.float64))))) for g in grads]\n",
+        },
+        "failing": [],
+    },
+    "residual-add-layer-int-seeds": {
+        "cells": {
+            "build_residual_mlp": RESIDUAL_PREFIX
+            + "    init = [keras.initializers.GlorotUniform(seed=1000 * seed + i) for i in range(depth + 2)]\n"
+            "    inputs = keras.Input(shape=(input_dim,))\n"
+            "    h = keras.layers.Dense(width, kernel_initializer=init[0])(inputs)\n"
+            "    for i in range(depth):\n"
+            "        block = keras.layers.Dense(width, activation=activation, kernel_initializer=init[i + 1])\n"
+            "        h = keras.layers.Add()([h, block(h)])\n"
+            "    outputs = keras.layers.Dense(num_classes, kernel_initializer=init[-1])(h)\n"
+            "    return keras.Model(inputs=inputs, outputs=outputs)\n",
+        },
+        "failing": [],
+    },
     # --- alternative correct solutions ------------------------------------------
     "variable-tape+global-seed+numpy-counts": {
         "cells": {
-            "derivative_with_tape": DERIVATIVE_PREFIX
-            + "    v = tf.Variable(x)\n"
+            "derivative_with_tape": DERIVATIVE_PREFIX + "    v = tf.Variable(x)\n"
             "    with tf.GradientTape() as tape:\n"
             "        total = tf.reduce_sum(fn(v))\n"
             "    return tape.gradient(total, v)\n",
             "leaky_relu": LEAKY_PREFIX + "    return tf.maximum(x, alpha * x)\n",
-            "leaky_relu_grad": LEAKY_GRAD_PREFIX
-            + "    return np.where(np.asarray(x) > 0, 1.0, alpha)\n",
-            "build_deep_mlp": BUILD_PREFIX
-            + "    keras.utils.set_random_seed(seed)\n"
+            "leaky_relu_grad": LEAKY_GRAD_PREFIX + "    return np.where(np.asarray(x) > 0, 1.0, alpha)\n",
+            "build_deep_mlp": BUILD_PREFIX + "    keras.utils.set_random_seed(seed)\n"
             "    model = keras.Sequential()\n"
             "    model.add(keras.Input(shape=(input_dim,)))\n"
             "    for _ in range(depth):\n"
@@ -180,15 +393,14 @@ VARIANTS = {
             "y, logits, from_logits=True))\n"
             "    grads = tape.gradient(loss, kernels)\n"
             "    return [float(tf.sqrt(tf.reduce_sum(tf.square(g)))) for g in grads]\n",
-            "dead_relu_fraction": DEAD_PREFIX
-            + "    relu_layers = [layer for layer in model.layers\n"
-            "                   if layer.get_config().get('activation') == 'relu']\n"
-            "    probe = keras.Model(model.inputs, [layer.output for layer in relu_layers])\n"
-            "    outputs = probe(np.asarray(x, dtype='float32'))\n"
-            "    if not isinstance(outputs, (list, tuple)):\n"
-            "        outputs = [outputs]\n"
-            "    dead = sum(int(np.all(np.asarray(h) == 0, axis=0).sum()) for h in outputs)\n"
-            "    return dead / sum(int(np.shape(h)[1]) for h in outputs)\n",
+            "dead_relu_fraction": DEAD_PREFIX + "    h = np.asarray(x, dtype='float32')\n"
+            "    dead, total = 0, 0\n"
+            "    for layer in [l for l in model.layers if isinstance(l, keras.layers.Dense)]:\n"
+            "        h = np.asarray(layer(h))\n"
+            "        if layer.get_config().get('activation') == 'relu':\n"
+            "            dead += int(np.all(h == 0, axis=0).sum())\n"
+            "            total += h.shape[1]\n"
+            "    return dead / total if total else 0.0\n",
         },
         "failing": [],
     },
@@ -200,8 +412,7 @@ VARIANTS = {
             "        tape.watch(x)\n"
             "        total = tf.reduce_sum(fn(x))\n"
             "    return tape.gradient(total, x)\n",
-            "build_deep_mlp": BUILD_PREFIX
-            + "    inputs = keras.Input(shape=(input_dim,))\n"
+            "build_deep_mlp": BUILD_PREFIX + "    inputs = keras.Input(shape=(input_dim,))\n"
             "    h = inputs\n"
             "    for i in range(depth + 1):\n"
             "        init = keras.initializers.GlorotUniform(seed=1000 * seed + i)\n"
@@ -214,3 +425,66 @@ VARIANTS = {
         "failing": [],
     },
 }
+
+REQUIREMENTS = [
+    {
+        "says": "float64 input gives float64 output",
+        "cell": "test_derivative_with_tape",
+        "variant": "tape-casts-to-float32",
+    },
+    {
+        "says": "computed with TensorFlow operations so that the tape can differentiate it",
+        "cell": "test_leaky_relu",
+        "variant": "tape-derivative-of-the-mean+leaky-relu-in-numpy+grad-is-alpha-times-x",
+    },
+    {
+        "says": "(alpha at x = 0, as TensorFlow does)",
+        "cell": "test_leaky_relu_grad",
+        "variant": "leaky-grad-one-at-zero",
+    },
+    {
+        "says": "A keras.Model, already built",
+        "cell": "test_build_deep_mlp",
+        "variant": "deep-mlp-not-built",
+    },
+    {
+        "says": "one per Dense layer in the order of model.layers",
+        "cell": "test_layer_gradient_norms",
+        "variant": "depth-counts-output-layer+norms-output-side-first+averages-layer-shares",
+    },
+    {
+        "says": "stacks, in this order",
+        "cell": "test_build_residual_mlp",
+        "variant": "residual-no-projection",
+    },
+    {
+        "says": "the model has its weights when you return it",
+        "cell": "test_build_residual_mlp",
+        "variant": "residual-subclass-never-built",
+    },
+    {
+        "says": "then `depth` blocks h = h + Dense(width, activation)(h)",
+        "cell": "test_build_residual_mlp",
+        "variant": "residual-block-without-skip",
+    },
+    {
+        "says": "these depth + 2 Dense layers are listed in model.layers",
+        "cell": "test_build_residual_mlp",
+        "variant": "residual-blocks-inside-a-custom-layer",
+    },
+    {
+        "says": "Return the share of dead units among **all** ReLU units",
+        "cell": "test_dead_relu_fraction",
+        "variant": "depth-counts-output-layer+norms-output-side-first+averages-layer-shares",
+    },
+    {
+        "says": "This works whichever kind of model `build_deep_mlp` returns",
+        "cell": "test_dead_relu_fraction",
+        "variant": "dead-fraction-calls-input-layer",
+    },
+    {
+        "says": "dead units of all ReLU layers together divided by the number of ReLU units",
+        "cell": "test_dead_relu_fraction",
+        "variant": "softmax-output-layer+norms-include-biases+zero-entries-not-units",
+    },
+]

@@ -1,0 +1,156 @@
+"""Claims of lesson 02: every sentence of its `claims` cells, checked in the executed notebook's kernel.
+
+The depth experiment measures gradients at initialisation with seed 0; the last claim rebuilds the
+30-deep sigmoid networks from seeds 1 and 2.
+"""
+
+CLAIMS = [
+    {
+        "says": "first/last ratio falls from about `1e-6` at depth 10 to about `1e-12` at depth 20",
+        "check": ("p = sigmoid_ratios['plain']\nassert 1e-7 < p[0] < 1e-5 and 1e-14 < p[1] < 1e-10, p"),
+    },
+    {
+        "says": "at depth 30 the first layer's gradient underflows to exactly 0 in float32",
+        "check": "assert deep_norms['plain', 'sigmoid'][0] == 0.0, deep_norms['plain', 'sigmoid']",
+    },
+    {
+        "says": "while the next five layers get less than `1e-15` each: they cannot learn at all",
+        "check": "assert max(deep_norms['plain', 'sigmoid'][1:6]) < 1e-15, deep_norms['plain', 'sigmoid']",
+    },
+    {
+        "says": "the residual MLP keeps the ratio above `0.01` at every depth",
+        "check": "r = sigmoid_ratios['residual']\nassert len(r) == 3 and min(r) > 0.01, sigmoid_ratios",
+    },
+    {
+        "says": "the kernels of its 30 blocks all get gradients within a factor of 100 of each other",
+        "check": (
+            "blocks = deep_norms['residual', 'sigmoid'][1:-1]\n"
+            "assert len(blocks) == 30 and max(blocks) / min(blocks) < 100, blocks"
+        ),
+    },
+    {
+        "says": "ReLU alone also keeps the plain MLP's ratio within a factor of 10 of 1 at depth 30",
+        "check": "r = first_last_ratio(deep_norms['plain', 'relu'])\nassert 0.1 < r < 10, r",
+    },
+    {
+        "says": "its residual version does the same",
+        "check": "r = first_last_ratio(deep_norms['residual', 'relu'])\nassert 0.1 < r < 10, r",
+    },
+    {
+        "says": "with skip connections, even sigmoid passes the gradient down 30 layers",
+        "check": (
+            "r = first_last_ratio(deep_norms['residual', 'sigmoid'])\n"
+            "assert r > 0.01 and min(deep_norms['residual', 'sigmoid']) > 0, deep_norms['residual', 'sigmoid']"
+        ),
+    },
+    {
+        "says": "So the activation is not the only cure",
+        "check": (
+            "assert first_last_ratio(deep_norms['plain', 'sigmoid']) < 1e-20 "
+            "< 0.01 < first_last_ratio(deep_norms['residual', 'sigmoid'])"
+        ),
+    },
+    {
+        "says": "Other initial weights (seeds) give the same picture",
+        "check": (
+            "other = {}\n"
+            "for seed in [1, 2]:\n"
+            "    for wiring, build in builders.items():\n"
+            "        model = build('sigmoid', 30, width, input_dim=64, num_classes=10, seed=seed)\n"
+            "        other[seed, wiring] = first_last_ratio(layer_gradient_norms(model, x_probe, y_probe))\n"
+            "assert all(other[s, 'plain'] < 1e-20 and other[s, 'residual'] > 0.01 for s in [1, 2]), other"
+        ),
+    },
+    # --- part 1: the derivatives plotted from the tape (z of the plot cell)
+    {
+        "says": "the sigmoid's derivative is at most **0.25** (at 0) and nearly 0 once `|x| > 5`",
+        "check": (
+            "zz, d = checks.to_numpy(z), checks.to_numpy(derivative_with_tape(tf.sigmoid, z))\n"
+            "assert d.max() <= 0.25 and abs(zz[d.argmax()]) < 1e-9 and d[np.abs(zz) > 5].max() < 0.007, d.max()"
+        ),
+    },
+    {
+        "says": "tanh is a rescaled sigmoid centred at 0; its derivative peaks at 1 but saturates the same",
+        "check": (
+            "zz, d = checks.to_numpy(z), checks.to_numpy(derivative_with_tape(tf.tanh, z))\n"
+            "assert np.allclose(np.tanh(zz), 2 / (1 + np.exp(-2 * zz)) - 1)\n"
+            "assert np.isclose(d.max(), 1.0) and abs(zz[d.argmax()]) < 1e-9 and d[np.abs(zz) > 5].max() < 2e-4"
+        ),
+    },
+    {
+        "says": "ReLU's derivative is exactly 1 for every positive input, however large, and exactly 0",
+        "check": (
+            "zz, d = checks.to_numpy(z), checks.to_numpy(derivative_with_tape(tf.nn.relu, z))\n"
+            "assert np.all(d[zz > 0] == 1) and np.all(d[zz < 0] == 0), d"
+        ),
+    },
+    # --- part 5: vanishing gradients at depth 10 (gradients at initialisation, seed 0)
+    {
+        "says": "With sigmoid the first layer receives about a million times less gradient than the output layer",
+        "check": "r = norms['sigmoid'][0] / norms['sigmoid'][-1]\nassert 1e-7 < r < 1e-5, norms['sigmoid']",
+    },
+    {
+        "says": "Every sigmoid layer multiplies the gradient by a derivative of at most 0.25",
+        "check": (
+            "d = checks.to_numpy(derivative_with_tape(tf.sigmoid, z))\n"
+            "s = checks.to_numpy(tf.sigmoid(z))\n"
+            "assert d.max() <= 0.25 + 1e-12 and np.isclose(d.max(), 0.25) and s.min() > 0, (d.max(), s.min())"
+        ),
+    },
+    {
+        "says": "tanh and the ReLU family keep the gradient at roughly the same size from layer to layer",
+        "check": (
+            "spread = {name: max(v) / min(v) for name, v in norms.items() if name != 'sigmoid'}\n"
+            "assert len(spread) == 3 and max(spread.values()) < 30, spread"
+        ),
+    },
+    # --- part 8: dead ReLUs (training with seed 0 only: re-running it for more seeds would break the 30 s budget)
+    {
+        "says": "only a few percent of the units are dead at any time",
+        "check": "assert max(dead_by_lr[0.03]) < 0.08 and max(dead_by_lr[0.3]) < 0.08, dead_by_lr",
+    },
+    {
+        "says": "about a third of them die in the first 50 steps and stay dead",
+        "check": (
+            "d = dead_by_lr[1.0]\n"
+            "assert 0.25 < d[2] < 0.4 and min(d[2:]) > 0.25 and final_loss_by_lr[1.0] < 0.5, (d, final_loss_by_lr)"
+        ),
+    },
+    {
+        "says": "nearly all of them die almost at once, and the loss (printed above) sits at chance level",
+        "check": (
+            "d = dead_by_lr[2.0]\n"
+            "chance = abs(final_loss_by_lr[2.0] - np.log(10))\n"
+            "assert d[2] > 0.8 and d[-1] > 0.9 and chance < 0.02, (d, final_loss_by_lr)"
+        ),
+    },
+    {
+        "says": "Lowering the learning rate is the first cure",
+        "check": (
+            "assert dead_by_lr[0.3][-1] < 0.1 < dead_by_lr[1.0][-1], dead_by_lr\n"
+            "assert final_loss_by_lr[0.3] < 0.5, final_loss_by_lr"
+        ),
+    },
+    {
+        "says": "After the negative bias shift, the ReLU curve is perfectly flat",
+        "check": (
+            "means = loss_curves['ReLU'].reshape(-1, 50).mean(axis=1)\n"
+            "assert np.ptp(off_curves['ReLU']) == 0 and np.ptp(means) < 0.01, (off_curves['ReLU'], means)"
+        ),
+    },
+    {
+        "says": "The leaky ReLU and PReLU networks keep a gradient flowing through",
+        "check": (
+            "for name in ['leaky ReLU (α = 0.1)', 'PReLU, slopes start at 0', 'PReLU, slopes start at 0.25']:\n"
+            "    off, loss = off_curves[name], loss_curves[name][-50:].mean()\n"
+            "    assert off[-1] < off[0] - 0.3 and loss < 0.5, (name, off, loss)"
+        ),
+    },
+    {
+        "says": "PReLU starting at 0 waits until its slopes have grown, then recovers fast",
+        "check": (
+            "p0, p25 = off_curves['PReLU, slopes start at 0'], off_curves['PReLU, slopes start at 0.25']\n"
+            "assert p0[2] == p0[0] and p0[-1] < 0.4 and p25[1] < p25[0] - 0.2, (p0, p25)"
+        ),
+    },
+]
