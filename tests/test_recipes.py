@@ -260,7 +260,7 @@ def test_l2_penalty_is_part_of_the_training_loss():
         ("dying_relu", {"lr": 0.1}, "unknown keys \\['lr'\\]"),
         ("dying_relu", {"activation": "leaky_relu"}, "does not name for dying_relu"),
         ("exploding_gradients", {"clipnorm": 1.0}, "does not name for exploding_gradients"),
-        ("overfitting", {"n_train": None}, "cannot label more data"),
+        ("dying_relu", {"n_train": 500}, "cannot label more data"),
         ("dying_relu", {"seed": 3}, "lucky seed"),
         ("overfitting", {"dropout": 0.5, "l2": 1e-3, "width": 64}, "changes 3 hyperparameters"),
         ("vanishing_gradients", {"epochs": 30}, "does not name for vanishing_gradients"),
