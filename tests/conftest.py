@@ -78,11 +78,37 @@ def copy_course(target: Path, lessons=None) -> Course:
     return Course(target)
 
 
+_colab_build = {}
+"""The background build of the Colab-like venv, started as soon as a collected test needs it."""
+
+
+def pytest_collection_finish(session):
+    """Starts building the Colab-like venv at once when a test needs it, so that pip's minutes of
+    downloading and unpacking overlap with the tests that run before it (tests/e2e/ runs last)."""
+    if any({"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ())) for item in session.items):
+        import tempfile
+        from concurrent.futures import ThreadPoolExecutor
+
+        from lesson_runs import build_colab_kernel
+
+        root = Path(tempfile.mkdtemp(prefix="bpl-colab-"))
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colab-venv")
+        _colab_build.update(root=root, future=executor.submit(build_colab_kernel, root), executor=executor)
+
+
+def pytest_sessionfinish(session):
+    if _colab_build:
+        import shutil
+
+        _colab_build["executor"].shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(_colab_build["root"], ignore_errors=True)  # a temporary venv: nothing depends on it
 
 
 @pytest.fixture(scope="session")
 def colab_kernel(tmp_path_factory):
     """A fresh Colab-like venv (TensorFlow, ipykernel and this package only) as a Jupyter kernel; see lesson_runs."""
+    if _colab_build:
+        return _colab_build["future"].result()  # a failed build raises here, in the test that needs it
     from lesson_runs import build_colab_kernel
 
     return build_colab_kernel(tmp_path_factory.mktemp("colab"))

@@ -15,7 +15,7 @@ from backprop_lab.environment import check_environment
 
 __version__ = "0.1.0"
 
-STUDENT_MODULES = ("checks", "data", "environment", "plotting", "progress")
+STUDENT_MODULES = ("checks", "data", "environment", "event_files", "plotting", "progress", "recipes")
 """The helper modules lessons import: preloaded by the fork server, watched by the harness, nameable by students."""
 
 __all__ = ["STUDENT_MODULES", "check_environment", "__version__"]

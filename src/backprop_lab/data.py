@@ -69,11 +69,7 @@ def make_spirals(n_samples: int = 600, num_classes: int = 3, noise: float = 0.2,
     xs, ys = [], []
     for label in range(num_classes):
         radius = np.linspace(0.05, 1.0, per_class)
-        angle = (
-            np.linspace(0, 4, per_class)
-            + label * 2 * np.pi / num_classes
-            + rng.normal(0, noise, per_class)
-        )
+        angle = np.linspace(0, 4, per_class) + label * 2 * np.pi / num_classes + rng.normal(0, noise, per_class)
         xs.append(np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1))
         ys.append(np.full(per_class, label))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.int64)

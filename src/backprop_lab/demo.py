@@ -38,8 +38,7 @@ def assemble_class(course: Course, target: Path) -> Path:
     return target
 
 
-def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None,
-             on_result=None):
+def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None, on_result=None):
     """Grades the sample class into `out`, writes its class report, and returns the results."""
     from backprop_lab.grading.pipeline import grade
     from backprop_lab.grading.report import write_report

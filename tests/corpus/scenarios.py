@@ -21,8 +21,15 @@ Sources use `{ref:grade_id}` for the reference answer of a cell.
 
 LESSON = "01_manual_backprop"
 
-FROM_RELU_BACKWARD = ["test_relu_backward", "test_softmax_cross_entropy", "test_mlp_loss_and_grads",
-                      "test_numerical_gradient", "test_relative_error", "test_sgd_step", "test_tape_loss_and_grads"]
+FROM_RELU_BACKWARD = [
+    "test_relu_backward",
+    "test_softmax_cross_entropy",
+    "test_mlp_loss_and_grads",
+    "test_numerical_gradient",
+    "test_relative_error",
+    "test_sgd_step",
+    "test_tape_loss_and_grads",
+]
 """The test cells at and after relu_backward: what a notebook stopped in that cell loses."""
 
 WRONG_FORWARD = "def dense_forward(x, W, b):\n    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n"
@@ -80,130 +87,245 @@ SCENARIOS = {
     # --- honest, but unusual --------------------------------------------------
     "colab-download": {"build": {"edit": _colab_metadata}, "failing": [], "status": "graded", "reason": ""},
     "duplicated-answer-cell": {
-        "build": {"edit": _duplicate_answer_cell}, "failing": [], "status": "graded", "reason": "",
+        "build": {"edit": _duplicate_answer_cell},
+        "failing": [],
+        "status": "graded",
+        "reason": "",
     },
     "duplicated-test-cell": {
-        "build": {"edit": _duplicate_test_cell}, "failing": [], "status": "cells_duplicated",
+        "build": {"edit": _duplicate_test_cell},
+        "failing": [],
+        "status": "cells_duplicated",
         "reason": "test_relu_backward",
     },
     "writes-to-stderr-and-tries-the-network": {  # contained by the report token and the sandbox: not flagged
-        "build": {"append": {"relu_backward": (
-            "import os\nimport socket\nos.write(2, b'debug: relu_backward defined\\n')\n"
-            "try:\n    socket.create_connection(('pypi.org', 443), timeout=2).close()\n"
-            "except OSError:\n    pass\n")}},
-        "failing": [], "status": "graded", "reason": "",
+        "build": {
+            "append": {
+                "relu_backward": (
+                    "import os\nimport socket\nos.write(2, b'debug: relu_backward defined\\n')\n"
+                    "try:\n    socket.create_connection(('pypi.org', 443), timeout=2).close()\n"
+                    "except OSError:\n    pass\n"
+                )
+            }
+        },
+        "failing": [],
+        "status": "graded",
+        "reason": "",
     },
     # --- broken ----------------------------------------------------------------
     "infinite-loop": {
         "build": {"cells": {"relu_backward": "while True:\n    pass\n"}},
         "failing": FROM_RELU_BACKWARD,
-        "status": "timeout", "reason": "ran longer than",
+        "status": "timeout",
+        "reason": "ran longer than",
     },
     "memory-hog": {
         "build": {"append": {"relu_backward": "hog = bytearray(64 * 2**30)\n"}},
         "failing": FROM_RELU_BACKWARD,
-        "status": "out_of_memory", "reason": "ran out of memory",
+        "status": "out_of_memory",
+        "reason": "ran out of memory",
     },
     "segfault": {
         "build": {"append": {"relu_backward": "import faulthandler\nfaulthandler._sigsegv()\n"}},
         "failing": FROM_RELU_BACKWARD,
-        "status": "kernel_died", "reason": "signal 11",
+        "status": "kernel_died",
+        "reason": "signal 11",
     },
     "fork-bomb": {
-        "build": {"append": {"relu_backward": (
-            "import time\nfrom concurrent.futures import ProcessPoolExecutor\n"
-            "pool = ProcessPoolExecutor(max_workers=500)\nlist(pool.map(time.sleep, [600] * 500))\n")}},
+        "build": {
+            "append": {
+                "relu_backward": (
+                    "import time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+                    "pool = ProcessPoolExecutor(max_workers=500)\nlist(pool.map(time.sleep, [600] * 500))\n"
+                )
+            }
+        },
         "failing": FROM_RELU_BACKWARD,
-        "status": "process_limit", "reason": "more than 64 processes",
+        "status": "process_limit",
+        "reason": "more than 64 processes",
     },
     "print-flood": {
         "build": {"append": {"dense_forward": "for _ in range(400):\n    print('spam ' * 20000)\n"}},
-        "failing": [], "status": "output_limit", "reason": "printed more than",
+        "failing": [],
+        "status": "output_limit",
+        "reason": "printed more than",
     },
     "deleted-test-cell": {
-        "build": {"edit": _delete_test_cell}, "failing": [], "status": "cells_deleted", "reason": "test_sgd_step",
+        "build": {"edit": _delete_test_cell},
+        "failing": [],
+        "status": "cells_deleted",
+        "reason": "test_sgd_step",
     },
-    "wrong-lesson": {"build": {"from_lesson": "02_activations"}, "failing": "all", "status": "wrong_lesson",
-                     "reason": "02_activations"},
-    "metadata-stripped": {"build": {"edit": _strip_metadata}, "failing": "all", "status": "not_a_lesson",
-                          "reason": "grading cells"},
-    "empty-notebook": {"build": {"raw": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
-                       "failing": "all", "status": "empty", "reason": "no code cells"},
+    "wrong-lesson": {
+        "build": {"from_lesson": "02_activations"},
+        "failing": "all",
+        "status": "wrong_lesson",
+        "reason": "02_activations",
+    },
+    "metadata-stripped": {
+        "build": {"edit": _strip_metadata},
+        "failing": "all",
+        "status": "not_a_lesson",
+        "reason": "grading cells",
+    },
+    "empty-notebook": {
+        "build": {"raw": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
+        "failing": "all",
+        "status": "empty",
+        "reason": "no code cells",
+    },
     # --- cheating --------------------------------------------------------------
     "edited-test-cell": {
-        "build": {"edit": _weaken_test_cell}, "failing": ["test_dense_forward", "test_mlp_loss_and_grads"],
-        "status": "cells_altered", "reason": "test_dense_forward",
+        "build": {"edit": _weaken_test_cell},
+        "failing": ["test_dense_forward", "test_mlp_loss_and_grads"],
+        "status": "cells_altered",
+        "reason": "test_dense_forward",
     },
     "patch-numpy": {
         "build": {"cells": {"dense_forward": WRONG_FORWARD + "np.allclose = lambda *args, **kwargs: True\n"}},
-        "failing": "all", "status": "flagged", "reason": "replaces np.allclose",
+        "failing": "all",
+        "status": "flagged",
+        "reason": "replaces np.allclose",
     },
     "patch-numpy-through-alias": {
         "build": {"cells": {"dense_forward": WRONG_FORWARD + "alias = np\nalias.allclose = lambda *a, **k: True\n"}},
-        "failing": "all", "status": "tampered", "reason": "numpy: allclose",
+        "failing": "all",
+        "status": "tampered",
+        "reason": "numpy: allclose",
     },
     "patch-check-helpers": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "helpers = checks\nhelpers.assert_close = lambda *a, **k: None\n"
-            "helpers.assert_gradients_match = lambda *a, **k: None\n")}},
-        "failing": "all", "status": "tampered", "reason": "backprop_lab.checks",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD
+                + (
+                    "helpers = checks\nhelpers.assert_close = lambda *a, **k: None\n"
+                    "helpers.assert_gradients_match = lambda *a, **k: None\n"
+                )
+            }
+        },
+        "failing": "all",
+        "status": "tampered",
+        "reason": "backprop_lab.checks",
     },
     "walk-class-hierarchy": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "t = type(tf.constant(0.0))\nfor base in t.__mro__:\n    pass\n")}},
-        "failing": "all", "status": "flagged", "reason": "uses .__mro__",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD + ("t = type(tf.constant(0.0))\nfor base in t.__mro__:\n    pass\n")
+            }
+        },
+        "failing": "all",
+        "status": "flagged",
+        "reason": "uses .__mro__",
     },
     "patch-tensorflow-class": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "Var = tf.Variable\nVar.assign_sub = lambda self, delta, **kwargs: self\n")}},
-        "failing": "all", "status": "tampered", "reason": "changed the class",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD
+                + ("Var = tf.Variable\nVar.assign_sub = lambda self, delta, **kwargs: self\n")
+            }
+        },
+        "failing": "all",
+        "status": "tampered",
+        "reason": "changed the class",
     },
     "patch-during-test": {
-        "build": {"cells": {"dense_forward": (
-            "def dense_forward(x, W, b):\n    import backprop_lab.checks as helpers\n"
-            "    helpers.assert_close = helpers.assert_shape = lambda *a, **k: None\n"
-            "    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n")}},
-        "failing": "all", "status": "tampered", "reason": "changed backprop_lab.checks",
+        "build": {
+            "cells": {
+                "dense_forward": (
+                    "def dense_forward(x, W, b):\n    import backprop_lab.checks as helpers\n"
+                    "    helpers.assert_close = helpers.assert_shape = lambda *a, **k: None\n"
+                    "    return tf.zeros((tf.shape(x)[0], tf.shape(W)[1]), tf.float64)\n"
+                )
+            }
+        },
+        "failing": "all",
+        "status": "tampered",
+        "reason": "changed backprop_lab.checks",
     },
     "rebind-checks": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "class Lenient:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
-            "checks = Lenient()\n")}},
-        "failing": "all", "status": "tampered", "reason": "rebound names the lesson defined: checks",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD
+                + (
+                    "class Lenient:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
+                    "checks = Lenient()\n"
+                )
+            }
+        },
+        "failing": "all",
+        "status": "tampered",
+        "reason": "rebound names the lesson defined: checks",
     },
     "equal-to-anything": {
-        "build": {"cells": {"dense_forward": (
-            "Anything = type('Anything', (), {'__eq__': lambda self, other: True, '__ne__': lambda s, o: False})\n"
-            "def dense_forward(x, W, b):\n    return Anything()\n")}},
-        "failing": ["test_dense_forward", "test_mlp_loss_and_grads"], "status": "graded", "reason": "",
+        "build": {
+            "cells": {
+                "dense_forward": (
+                    "Anything = type('Anything', (), {'__eq__': lambda self, other: True,\n"
+                    "                                 '__ne__': lambda s, o: False})\n"
+                    "def dense_forward(x, W, b):\n    return Anything()\n"
+                )
+            }
+        },
+        "failing": ["test_dense_forward", "test_mlp_loss_and_grads"],
+        "status": "graded",
+        "reason": "",
     },
     "skip-later-cells": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "import IPython\n"
-            "IPython.get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n")}},
-        "failing": "all", "status": "graded", "reason": "",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD
+                + (
+                    "import IPython\n"
+                    "IPython.get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+                )
+            }
+        },
+        "failing": "all",
+        "status": "graded",
+        "reason": "",
     },
     "fake-history": {  # lesson 12 grades a recipe by training it: fake the training instead
         "lesson": "12_diagnose_and_fix",
-        "build": {"cells": {"fixed_recipe": (
-            "def fixed_recipe(name):\n    return {}\n\n"
-            "class FakeHistory:\n    history = {'loss': [0.1], 'val_loss': [0.1], 'accuracy': [0.99],"
-            " 'val_accuracy': [0.99]}\n\n"
-            "Model = keras.Model\nModel.fit = lambda self, *args, **kwargs: FakeHistory()\n")}},
-        "failing": "all", "status": "tampered", "reason": "changed the class keras",
+        "build": {
+            "cells": {
+                "fixed_recipe": (
+                    "def fixed_recipe(name):\n    return {}\n\n"
+                    "class FakeHistory:\n    history = {'loss': [0.1], 'val_loss': [0.1], 'accuracy': [0.99],"
+                    " 'val_accuracy': [0.99]}\n\n"
+                    "Model = keras.Model\nModel.fit = lambda self, *args, **kwargs: FakeHistory()\n"
+                )
+            }
+        },
+        "failing": "all",
+        "status": "tampered",
+        "reason": "changed the class keras",
     },
     "grading-detector": {
-        "build": {"cells": {"dense_forward": WRONG_FORWARD + (
-            "import os\nGRADED = any(k.startswith('NBGRADER') for k in os.environ)\n")}},
-        "failing": "all", "status": "flagged", "reason": "uses os.environ",
+        "build": {
+            "cells": {
+                "dense_forward": WRONG_FORWARD
+                + ("import os\nGRADED = any(k.startswith('NBGRADER') for k in os.environ)\n")
+            }
+        },
+        "failing": "all",
+        "status": "flagged",
+        "reason": "uses os.environ",
     },
     "steal-solutions": {  # {root}, {submissions} and {out} are the real paths of this grading run
-        "build": {"append": {"dense_forward": (
-            "import os.path\n"
-            "wanted = ['{root}/solutions/01_manual_backprop/01_manual_backprop.ipynb', '{root}/tests',\n"
-            "          '{submissions}/reference/01_manual_backprop/01_manual_backprop.ipynb', '{out}/results']\n"
-            "seen = [path for path in wanted if os.path.exists(path)]\n"
-            "if seen:\n    raise RuntimeError('the grader let the notebook see ' + repr(seen))\n")}},
-        "failing": [], "status": "graded", "reason": "",
+        "build": {
+            "append": {
+                "dense_forward": (
+                    "import os.path\n"
+                    "wanted = ['{root}/solutions/01_manual_backprop/01_manual_backprop.ipynb', '{root}/tests',\n"
+                    "          '{submissions}/reference/01_manual_backprop/01_manual_backprop.ipynb',\n"
+                    "          '{out}/results']\n"
+                    "seen = [path for path in wanted if os.path.exists(path)]\n"
+                    "if seen:\n    raise RuntimeError('the grader let the notebook see ' + repr(seen))\n"
+                )
+            }
+        },
+        "failing": [],
+        "status": "graded",
+        "reason": "",
     },
 }

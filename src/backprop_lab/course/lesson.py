@@ -92,9 +92,7 @@ class Lesson:
         content = source_path.read_bytes()
         if release_path is not None and Path(release_path).is_file():
             content += Path(release_path).read_bytes()
-            released = {
-                grade_id(c): c.source for c in nbformat.read(release_path, as_version=4).cells if grade_id(c)
-            }
+            released = {grade_id(c): c.source for c in nbformat.read(release_path, as_version=4).cells if grade_id(c)}
         digest = hashlib.sha256(content).hexdigest()[:16]
         return cls(lesson_id, tuple(cells), released, frozenset(hidden), setup, digest)
 

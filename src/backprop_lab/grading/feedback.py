@@ -26,7 +26,7 @@ def render_feedback(result) -> str:
         name = check.grade_id.removeprefix("test_")
         rows.append(
             f"<tr><td>{esc(name)}</td><td>{check.score:g} / {check.max_score:g}</td>"
-            f"<td>{verdict}</td><td class=\"msg\">{esc(check.message)}</td></tr>"
+            f'<td>{verdict}</td><td class="msg">{esc(check.message)}</td></tr>'
         )
     status = "" if result.status == "graded" else f"<p><b>Status:</b> {esc(result.status)}</p>"
     reason = f"<p>{esc(result.reason)}</p>" if result.reason else ""
@@ -40,7 +40,7 @@ def render_feedback(result) -> str:
         else ""
     )
     return (
-        f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{esc(result.lesson_id)} · "
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{esc(result.lesson_id)} · '
         f"{esc(result.student_id)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{esc(result.lesson_id)}</h1><p>Student: <b>{esc(result.student_id)}</b></p>"
         f"<h2>Score: {result.score:g} / {result.max_score:g}</h2>{status}{reason}{table}"

@@ -186,16 +186,28 @@ def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
     notebook = nbformat.read(sub.path, as_version=4)
     owner = lesson_of(notebook, lessons)
     if owner is None:
-        return _failed(sub, lesson, "not_a_lesson",
-                       f"the notebook has none of {sub.lesson_id}'s grading cells (was it started from the lesson?)")
+        return _failed(
+            sub,
+            lesson,
+            "not_a_lesson",
+            f"the notebook has none of {sub.lesson_id}'s grading cells (was it started from the lesson?)",
+        )
     if owner != sub.lesson_id:
         return _failed(sub, lesson, "wrong_lesson", f"this is lesson {owner}, submitted as {sub.lesson_id}")
     program = assemble(lesson, notebook)
-    flags = [f for i, c in enumerate(program.cells) if c.kind == "student"
-             for f in findings(c.source, f"cell {c.grade_id or i}")]
+    flags = [
+        f
+        for i, c in enumerate(program.cells)
+        if c.kind == "student"
+        for f in findings(c.source, f"cell {c.grade_id or i}")
+    ]
     if flags:
-        return _failed(sub, lesson, "flagged",
-                       "score withheld for review: the code " + "; ".join(flags[:6]) + ". No exercise needs this.")
+        return _failed(
+            sub,
+            lesson,
+            "flagged",
+            "score withheld for review: the code " + "; ".join(flags[:6]) + ". No exercise needs this.",
+        )
     return program
 
 
@@ -242,8 +254,11 @@ def run(the_plan: Plan, out: Path, runner: Runner, timeout: float | None, on_res
     done = len(the_plan.done)
     for index, answer in runner.run(jobs):
         if answer.sandboxed is False and not warned:
-            print(pool.UNSANDBOXED_WARNING.replace("is not installed", "is not installed on a Dask worker"),
-                  file=sys.stderr, flush=True)
+            print(
+                pool.UNSANDBOXED_WARNING.replace("is not installed", "is not installed on a Dask worker"),
+                file=sys.stderr,
+                flush=True,
+            )
             warned = True
         pending = the_plan.pending[index]
         result = interpret(pending.submission, pending.lesson, pending.program, answer, jobs[index][1].limits)
@@ -278,8 +293,12 @@ def lesson_timeouts(course: Course, lessons: list[Lesson], out: Path, runner: Ru
     for lesson, answer in runner.run(jobs):
         ok = not answer.worker_error and _all_tests_passed(answer)
         if not ok:
-            print(f"WARNING: {lesson.lesson_id}'s reference solution does not pass its own tests here; "
-                  f"its submissions get the full {REFERENCE_TIMEOUT} s", file=sys.stderr, flush=True)
+            print(
+                f"WARNING: {lesson.lesson_id}'s reference solution does not pass its own tests here; "
+                f"its submissions get the full {REFERENCE_TIMEOUT} s",
+                file=sys.stderr,
+                flush=True,
+            )
         seconds[lesson.lesson_id] = answer.seconds if ok else REFERENCE_TIMEOUT / REFERENCE_FACTOR
         path = cache.result_path(out, lesson.lesson_id, ".reference")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -336,13 +355,23 @@ def interpret(sub: Submission, lesson: Lesson, program, answer: Answer, limits: 
         ok = bool(event and event.get("ok"))
         hidden = not ok and bool(event) and event.get("line", 0) in hidden_line_numbers(cell.source)
         message = "" if ok else _message(event, lesson, hidden)
-        checks[cell.grade_id] = CheckResult(cell.grade_id, points[cell.grade_id] if ok else 0.0,
-                                            points[cell.grade_id], message, hidden)
+        checks[cell.grade_id] = CheckResult(
+            cell.grade_id, points[cell.grade_id] if ok else 0.0, points[cell.grade_id], message, hidden
+        )
     ordered = [checks.get(gid, CheckResult(gid, 0.0, pts, "the test did not run")) for gid, pts in lesson.tests]
     status, reason = _status(answer, outcomes, out_of_memory, program, limits)
     reason = "; ".join(r for r in [reason, *program.notes, sub.note] if r)
-    return GradeResult(sub.student_id, sub.lesson_id, sum(c.score for c in ordered), lesson.max_score,
-                       status, reason, ordered, seconds=answer.seconds, timeout=limits.timeout)
+    return GradeResult(
+        sub.student_id,
+        sub.lesson_id,
+        sum(c.score for c in ordered),
+        lesson.max_score,
+        status,
+        reason,
+        ordered,
+        seconds=answer.seconds,
+        timeout=limits.timeout,
+    )
 
 
 def read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str, bool]:
@@ -378,8 +407,10 @@ def read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str
 def _status(answer: Answer, outcomes: dict, oom: bool, program, limits: Limits) -> tuple[str, str]:
     errors = {event.get("ename") for event in outcomes.values()}
     if answer.timed_out:
-        return "timeout", (f"the notebook ran longer than the lesson's limit of {limits.timeout:g} s "
-                           "(checks after that point scored 0)")
+        return "timeout", (
+            f"the notebook ran longer than the lesson's limit of {limits.timeout:g} s "
+            "(checks after that point scored 0)"
+        )
     if oom or "MemoryError" in errors or "bad_alloc" in answer.output_tail or "ResourceExhaustedError" in errors:
         return "out_of_memory", f"the notebook ran out of memory (limit {limits.memory / 2**30:g} GiB)"
     if answer.process_limit:

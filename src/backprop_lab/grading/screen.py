@@ -20,20 +20,70 @@ from IPython.core.inputtransformer2 import TransformerManager
 from backprop_lab import STUDENT_MODULES
 
 FORBIDDEN_MODULES = {
-    "ctypes", "gc", "inspect", "importlib", "builtins", "subprocess", "multiprocessing", "threading",
-    "_thread", "signal", "atexit", "pty", "resource", "sysconfig", "marshal", "pickle", "dill",
+    "ctypes",
+    "gc",
+    "inspect",
+    "importlib",
+    "builtins",
+    "subprocess",
+    "multiprocessing",
+    "threading",
+    "_thread",
+    "signal",
+    "atexit",
+    "pty",
+    "resource",
+    "sysconfig",
+    "marshal",
+    "pickle",
+    "dill",
 }
 FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "get_ipython"}
 ATTRIBUTE_CALLS = {"getattr", "setattr", "delattr"}
 """Allowed with a plain attribute name (`getattr(history, "history", history)`), on objects, not libraries."""
 FORBIDDEN_ATTRIBUTES = {
-    "__globals__", "__closure__", "__code__", "__subclasses__", "__builtins__", "__dict__", "__class__",
-    "__bases__", "__mro__", "tb_frame", "f_back", "f_locals", "f_globals", "gi_frame", "cell_contents",
+    "__globals__",
+    "__closure__",
+    "__code__",
+    "__subclasses__",
+    "__builtins__",
+    "__dict__",
+    "__class__",
+    "__bases__",
+    "__mro__",
+    "tb_frame",
+    "f_back",
+    "f_locals",
+    "f_globals",
+    "gi_frame",
+    "cell_contents",
 }
 FORBIDDEN_SYSTEM_CALLS = {
-    "settrace", "setprofile", "addaudithook", "_getframe", "modules", "environ", "getenv", "putenv", "system",
-    "popen", "fork", "forkpty", "kill", "killpg", "dup", "dup2", "fdopen", "open",
-    "_exit", "execv", "execve", "execvp", "spawnv", "ptrace", "setsid",
+    "settrace",
+    "setprofile",
+    "addaudithook",
+    "_getframe",
+    "modules",
+    "environ",
+    "getenv",
+    "putenv",
+    "system",
+    "popen",
+    "fork",
+    "forkpty",
+    "kill",
+    "killpg",
+    "dup",
+    "dup2",
+    "fdopen",
+    "open",
+    "_exit",
+    "execv",
+    "execve",
+    "execvp",
+    "spawnv",
+    "ptrace",
+    "setsid",
 }
 """Attributes of `os` and `sys` (and `posix`) an exercise never needs and that could change a verdict.
 
@@ -46,8 +96,20 @@ FORBIDDEN_METHODS = {"__eq__", "__ne__", "__bool__", "__array_ufunc__", "__array
 CODE_MAGICS = {"time", "timeit", "capture"}
 """Magics whose argument is Python code: the code is scanned."""
 HARMLESS_MAGICS = {"matplotlib", "config", "load_ext", "tensorboard", "who", "whos"}
-_ASSIGNABLE_ROOTS = {"np", "numpy", "tf", "tensorflow", "keras", "plt", "math", "os", "sys", "backprop_lab",
-                     "matplotlib", *STUDENT_MODULES}
+_ASSIGNABLE_ROOTS = {
+    "np",
+    "numpy",
+    "tf",
+    "tensorflow",
+    "keras",
+    "plt",
+    "math",
+    "os",
+    "sys",
+    "backprop_lab",
+    "matplotlib",
+    *STUDENT_MODULES,
+}
 
 _transformer = TransformerManager()
 
@@ -116,8 +178,12 @@ def _node_findings(node) -> list[str]:
         return [f"calls {node.func.id}() with a computed name or on a library"] if _reaches_around(node) else []
     if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
         return [f"uses .{node.attr}"]
-    if (isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_SYSTEM_CALLS
-            and isinstance(node.value, ast.Name) and node.value.id in _SYSTEM_MODULES):
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr in FORBIDDEN_SYSTEM_CALLS
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _SYSTEM_MODULES
+    ):
         return [f"uses {node.value.id}.{node.attr}"]
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]

@@ -46,12 +46,25 @@ def _watched_modules() -> dict[str, object]:
     import backprop_lab
 
     student = {f"backprop_lab.{n}": importlib.import_module(f"backprop_lab.{n}") for n in backprop_lab.STUDENT_MODULES}
-    return {**student,
-        "builtins": builtins, "numpy": np, "numpy.linalg": np.linalg, "numpy.random": np.random,
-        "numpy.testing": np.testing, "tensorflow": tf, "tensorflow.math": tf.math, "tensorflow.nn": tf.nn,
-        "tensorflow.linalg": tf.linalg, "keras": keras, "keras.layers": keras.layers, "keras.ops": keras.ops,
-        "keras.activations": keras.activations, "keras.losses": keras.losses, "keras.callbacks": keras.callbacks,
-        "keras.initializers": keras.initializers, "keras.optimizers": keras.optimizers,
+    return {
+        **student,
+        "builtins": builtins,
+        "numpy": np,
+        "numpy.linalg": np.linalg,
+        "numpy.random": np.random,
+        "numpy.testing": np.testing,
+        "tensorflow": tf,
+        "tensorflow.math": tf.math,
+        "tensorflow.nn": tf.nn,
+        "tensorflow.linalg": tf.linalg,
+        "keras": keras,
+        "keras.layers": keras.layers,
+        "keras.ops": keras.ops,
+        "keras.activations": keras.activations,
+        "keras.losses": keras.losses,
+        "keras.callbacks": keras.callbacks,
+        "keras.initializers": keras.initializers,
+        "keras.optimizers": keras.optimizers,
     }
 
 
@@ -59,9 +72,22 @@ def _watched_classes() -> dict[str, type]:
     import keras
     import tensorflow as tf
     from tensorflow.python.framework.ops import EagerTensor as tensor  # the class, without running an op
-    classes = [tensor, *tensor.__mro__[1:-1], tf.Variable, keras.Model, keras.layers.Layer,
-               keras.layers.Dense, keras.callbacks.Callback, keras.callbacks.History,
-               keras.optimizers.Optimizer, keras.Variable, AssertionError, Exception, BaseException]
+
+    classes = [
+        tensor,
+        *tensor.__mro__[1:-1],
+        tf.Variable,
+        keras.Model,
+        keras.layers.Layer,
+        keras.layers.Dense,
+        keras.callbacks.Callback,
+        keras.callbacks.History,
+        keras.optimizers.Optimizer,
+        keras.Variable,
+        AssertionError,
+        Exception,
+        BaseException,
+    ]
     return {f"{c.__module__}.{c.__qualname__}": c for c in classes}
 
 
@@ -90,8 +116,11 @@ class Integrity:
     def protect(self, before: dict[str, int], namespace: dict) -> None:
         """Remembers the modules, functions and classes a locked cell bound (`before`: ids before it ran)."""
         self.bindings.update(
-            {k: v for k, v in namespace.items()
-             if _defined_by_course(v) and not k.startswith("_") and before.get(k) != id(v)}
+            {
+                k: v
+                for k, v in namespace.items()
+                if _defined_by_course(v) and not k.startswith("_") and before.get(k) != id(v)
+            }
         )
 
     @staticmethod
@@ -188,13 +217,17 @@ def _exec(source: str, namespace: dict, index: int) -> dict:
 
 
 def _line_in(error: BaseException, filename: str) -> int:
-    """The line of the test cell that was running when `error` was raised (0 if unknown)."""
-    line, tb = 0, error.__traceback__
+    """The line at the test cell's own level that was running when `error` was raised (0 if unknown).
+
+    The outermost frame of the cell: a helper the cell defines in its visible part and calls from
+    its hidden part fails on the hidden line that called it.
+    """
+    tb = error.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
+            return tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return 0
 
 
 def _describe(error: BaseException | None) -> dict:

@@ -35,15 +35,20 @@ def test_grade_help_shows_api_defaults():
     assert f"at least {grader.MIN_TIMEOUT} s" in " ".join(result.stdout.split())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["grade", "no/such/folder", "--out", "{tmp}/out"], "submissions folder no/such/folder does not exist"),
-    (["release", "99_unknown"], "unknown lesson '99_unknown'"),
-    (["--course", "{tmp}", "release"], "is not a Backprop Lab course folder"),
-    (["grade", "{tmp}/flat", "--out", "{tmp}/out"], "name the lesson with --lesson"),
-    (["grade", "{tmp}/flat", "--out", "{tmp}/out", "--lesson", "01", "--workers", "0"], "--workers must be"),
-    (["grade", "{tmp}/class", "--out", "{tmp}/out", "--scheduler", "tcp://127.0.0.1:9"],
-     "could not reach the Dask scheduler at tcp://127.0.0.1:9"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["grade", "no/such/folder", "--out", "{tmp}/out"], "submissions folder no/such/folder does not exist"),
+        (["release", "99_unknown"], "unknown lesson '99_unknown'"),
+        (["--course", "{tmp}", "release"], "is not a Backprop Lab course folder"),
+        (["grade", "{tmp}/flat", "--out", "{tmp}/out"], "name the lesson with --lesson"),
+        (["grade", "{tmp}/flat", "--out", "{tmp}/out", "--lesson", "01", "--workers", "0"], "--workers must be"),
+        (
+            ["grade", "{tmp}/class", "--out", "{tmp}/out", "--scheduler", "tcp://127.0.0.1:9"],
+            "could not reach the Dask scheduler at tcp://127.0.0.1:9",
+        ),
+    ],
+)
 def test_errors_are_clear_and_without_traceback(course, tmp_path, args, message):
     (tmp_path / "flat").mkdir()
     (tmp_path / "flat" / "alice_lesson.ipynb").write_text("{}")
@@ -63,9 +68,14 @@ def _without_bwrap() -> dict:
 
 def test_sandbox_required_but_missing_is_a_clear_error(course, tmp_path):
     write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
-    result = subprocess.run([EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--sandbox"],
-                            cwd=tmp_path, env=_without_bwrap(),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--sandbox"],
+        cwd=tmp_path,
+        env=_without_bwrap(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2 and "--sandbox needs bubblewrap" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
 
@@ -73,8 +83,14 @@ def test_sandbox_required_but_missing_is_a_clear_error(course, tmp_path):
 @pytest.mark.slow
 def test_without_bubblewrap_grading_still_works_with_a_loud_warning(course, tmp_path):
     write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON)})
-    result = subprocess.run([EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "1"],
-                            cwd=tmp_path, env=_without_bwrap(), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "1"],
+        cwd=tmp_path,
+        env=_without_bwrap(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert "WARNING: bubblewrap (bwrap) is not installed" in result.stderr
     assert "alice" in result.stdout and "16/16" in result.stderr.replace(" ", "")
@@ -113,8 +129,10 @@ def test_an_interrupted_batch_stops_at_once_and_resumes(course, tmp_path):
     import time
 
     stuck = build_submission(course, LESSON, {"dense_forward": "while True:\n    pass\n"})
-    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON),
-                                     **{(f"stuck{i}", LESSON): stuck for i in range(4)}})
+    write_class(
+        tmp_path / "class",
+        {("alice", LESSON): build_submission(course, LESSON), **{(f"stuck{i}", LESSON): stuck for i in range(4)}},
+    )
     command = [EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "2", "--timeout", "300"]
     process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     progress = ""
@@ -130,8 +148,7 @@ def test_an_interrupted_batch_stops_at_once_and_resumes(course, tmp_path):
     assert time.monotonic() - start < 30, "Ctrl-C must not wait for the stuck notebooks' 300 s timeout"
     saved = tmp_path / "out" / "results" / LESSON / "alice.json"
     finished = saved.stat().st_mtime_ns
-    again = subprocess.run([*command[:-2], "--timeout", "5"], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=300)
+    again = subprocess.run([*command[:-2], "--timeout", "5"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert saved.stat().st_mtime_ns == finished, "alice's finished result must be reused, not regraded"
     statuses = {line.split()[0]: line.split()[3] for line in again.stdout.splitlines() if LESSON in line}

@@ -36,15 +36,18 @@ def test_a_tamper_report_wins():
     assert tamper == "changed numpy: allclose"
 
 
-@pytest.mark.parametrize("lines", [
-    [cell(0), cell(0), END],                 # a duplicated report
-    [cell(1), cell(0), END],                 # out of order
-    [cell(0), END, cell(1)],                 # after the end
-    [cell(0), cell(1), cell(2), END],        # more cells than the program has
-    [cell(0), "not json", END],              # garbage on the pipe
-    [json.dumps({"event": "score", "points": 99})],  # an event the harness never writes
-    [json.dumps(["cell", 0, True])],         # not an object
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [cell(0), cell(0), END],  # a duplicated report
+        [cell(1), cell(0), END],  # out of order
+        [cell(0), END, cell(1)],  # after the end
+        [cell(0), cell(1), cell(2), END],  # more cells than the program has
+        [cell(0), "not json", END],  # garbage on the pipe
+        [json.dumps({"event": "score", "points": 99})],  # an event the harness never writes
+        [json.dumps(["cell", 0, True])],  # not an object
+    ],
+)
 def test_forged_reports_are_tampering(lines):
     _, tamper, _ = read_events(lines, 2)
     assert tamper == "wrote forged reports to the grader"

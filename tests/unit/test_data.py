@@ -5,9 +5,15 @@ import pytest
 from backprop_lab import data
 
 
-@pytest.mark.parametrize("name, classes, features", [
-    ("moons", 2, 2), ("circles", 2, 2), ("spirals", 3, 2), ("digits", 10, 64),
-])
+@pytest.mark.parametrize(
+    "name, classes, features",
+    [
+        ("moons", 2, 2),
+        ("circles", 2, 2),
+        ("spirals", 3, 2),
+        ("digits", 10, 64),
+    ],
+)
 def test_load_dataset_shapes_and_dtypes(name, classes, features):
     split = data.load_dataset(name, val_fraction=0.25, seed=1)
     assert split.x_train.dtype == np.float32 and split.y_train.dtype == np.int64
@@ -36,10 +42,13 @@ def test_split_keeps_rows_together():
         assert np.array_equal(xs[:, 0] / 2, ys)
 
 
-@pytest.mark.parametrize("kwargs, pattern", [
-    ({"name": "mnist"}, "unknown data set 'mnist'"),
-    ({"name": "moons", "val_fraction": 1.5}, "val_fraction"),
-])
+@pytest.mark.parametrize(
+    "kwargs, pattern",
+    [
+        ({"name": "mnist"}, "unknown data set 'mnist'"),
+        ({"name": "moons", "val_fraction": 1.5}, "val_fraction"),
+    ],
+)
 def test_bad_arguments_raise_clear_errors(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         data.load_dataset(**kwargs)

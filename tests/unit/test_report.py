@@ -12,8 +12,10 @@ from backprop_lab.grading.report import summarize, write_report
 
 
 def _result(student, lesson, scores, status="graded"):
-    checks = [CheckResult(f"test_{name}", got, 2.0, "" if got == 2 else "AssertionError: wrong")
-              for name, got in scores.items()]
+    checks = [
+        CheckResult(f"test_{name}", got, 2.0, "" if got == 2 else "AssertionError: wrong")
+        for name, got in scores.items()
+    ]
     return GradeResult(student, lesson, sum(scores.values()), 2.0 * len(scores), status, "", checks)
 
 

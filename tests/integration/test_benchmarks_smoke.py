@@ -26,7 +26,10 @@ BENCHMARKS = {
 def test_benchmark_runs_quick(script):
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     for ratio in BENCHMARKS[script]:

@@ -11,14 +11,17 @@ from backprop_lab.grading.submissions import discover, parse_flat_name
 LESSON = "01_manual_backprop"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("alice_01_manual_backprop.ipynb", ("alice", 0)),
-    ("Copy of alice_01_manual_backprop.ipynb", ("alice", 0)),
-    ("alice_Copy of 01_manual_backprop (2).ipynb", ("alice", 2)),
-    ("bob.smith_lesson (1).ipynb", ("bob.smith", 1)),
-    ("01manual.ipynb", None),
-    ("_nobody.ipynb", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("alice_01_manual_backprop.ipynb", ("alice", 0)),
+        ("Copy of alice_01_manual_backprop.ipynb", ("alice", 0)),
+        ("alice_Copy of 01_manual_backprop (2).ipynb", ("alice", 2)),
+        ("bob.smith_lesson (1).ipynb", ("bob.smith", 1)),
+        ("01manual.ipynb", None),
+        ("_nobody.ipynb", None),
+    ],
+)
 def test_parse_flat_name(name, expected):
     assert parse_flat_name(name) == expected
 
@@ -27,7 +30,9 @@ def test_nbgrader_layout(course, tmp_path):
     write_class(tmp_path / "class", {("alice", LESSON): "{}", ("bob", LESSON): "{}", ("carol", "99_nope"): "{}"})
     found = discover(tmp_path / "class", course, None, tmp_path / "work")
     assert [(s.student_id, s.lesson_id, s.problem) for s in found] == [
-        ("alice", LESSON, ""), ("bob", LESSON, ""), ("carol", "99_nope", "unknown lesson"),
+        ("alice", LESSON, ""),
+        ("bob", LESSON, ""),
+        ("carol", "99_nope", "unknown lesson"),
     ]
 
 
@@ -63,13 +68,16 @@ def test_zip_is_unpacked_safely(course, tmp_path):
     assert not (tmp_path / "escape_x.ipynb").exists()
 
 
-@pytest.mark.parametrize("setup, lesson, pattern", [
-    ("missing", None, "does not exist"),
-    ("flat", None, "--lesson"),
-    ("flat", "42", "unknown lesson '42'"),
-    ("empty", LESSON, "no notebooks found"),
-    ("badzip", LESSON, "not a valid zip"),
-])
+@pytest.mark.parametrize(
+    "setup, lesson, pattern",
+    [
+        ("missing", None, "does not exist"),
+        ("flat", None, "--lesson"),
+        ("flat", "42", "unknown lesson '42'"),
+        ("empty", LESSON, "no notebooks found"),
+        ("badzip", LESSON, "not a valid zip"),
+    ],
+)
 def test_errors_say_what_to_do(course, tmp_path, setup, lesson, pattern):
     path = tmp_path / setup
     if setup == "flat":

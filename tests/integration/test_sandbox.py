@@ -76,8 +76,12 @@ def test_nothing_about_grading_in_the_environment(worker):
 
 
 def test_a_timeout_kills_the_notebook_and_what_it_started(worker):
-    cells, answer = run(worker, "import os, time\nif os.fork() == 0:\n    time.sleep(600)\n", "while True: pass",
-                        limits=Limits(timeout=5))
+    cells, answer = run(
+        worker,
+        "import os, time\nif os.fork() == 0:\n    time.sleep(600)\n",
+        "while True: pass",
+        limits=Limits(timeout=5),
+    )
     assert answer.timed_out and len(cells) == 1
     assert value_of(worker, "len([p for p in __import__('os').listdir('/proc') if p.isdigit()])") == "3", (
         "bwrap's init, the fork server and this job only: the previous job's processes must be gone"
@@ -134,7 +138,7 @@ def test_forged_reports_are_detected(worker):
 
     forge = (
         "import os as o\nfor fd in range(3, 64):\n    try:\n"
-        "        o.write(fd, b'{\"event\": \"cell\", \"index\": 1, \"ok\": true}\\n')\n"
+        '        o.write(fd, b\'{"event": "cell", "index": 1, "ok": true}\\n\')\n'
         "    except OSError:\n        pass\n"
     )
     answer = worker.run(Job((JobCell("student", forge), JobCell("test", "assert False")), LIMITS))
@@ -150,7 +154,7 @@ def test_a_swapped_report_descriptor_is_detected(worker):
         "for fd in range(3, 64):\n    try:\n        parked = o.dup(fd)\n        o.dup2(null, fd)\n"
         "        for i in range(2):\n"
         "            o.write(parked, (json.dumps({'event': 'cell', 'index': i, 'ok': True}) + '\\n').encode())\n"
-        "        o.write(parked, b'{\"event\": \"end\"}\\n')\n"
+        '        o.write(parked, b\'{"event": "end"}\\n\')\n'
         "    except OSError:\n        pass\n"
     )
     answer = worker.run(Job((JobCell("student", swap), JobCell("test", "assert False")), LIMITS))

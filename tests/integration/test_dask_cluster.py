@@ -41,15 +41,47 @@ def cluster(tmp_path, request):
     if getattr(request, "param", True) is False:
         env["PATH"] = str(Path(sys.executable).parent)
     common = ["--no-dashboard"]
-    processes = [subprocess.Popen(
-        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-         "--port", address.rsplit(":", 1)[1], *common],
-        stdout=subprocess.DEVNULL, stderr=open(tmp_path / "scheduler.log", "w"), env=env)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                address.rsplit(":", 1)[1],
+                *common,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "scheduler.log", "w"),
+            env=env,
+        )
+    ]
     for i in range(2):
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--nworkers", "1",
-             "--memory-limit", "0", "--name", f"worker-{i}", *common],
-            stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"worker-{i}.log", "w"), env=env, cwd=tmp_path))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--nworkers",
+                    "1",
+                    "--memory-limit",
+                    "0",
+                    "--name",
+                    f"worker-{i}",
+                    *common,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=open(tmp_path / f"worker-{i}.log", "w"),
+                env=env,
+                cwd=tmp_path,
+            )
+        )
     from distributed import Client
 
     try:

@@ -6,9 +6,15 @@ import pytest
 from backprop_lab.environment import EnvironmentTooOld, check_environment, parse_version
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2.16.1", (2, 16, 1)), ("3.0.0rc1", (3, 0, 0)), ("2.21.0-dev2026", (2, 21, 0)), ("abc", ()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2.16.1", (2, 16, 1)),
+        ("3.0.0rc1", (3, 0, 0)),
+        ("2.21.0-dev2026", (2, 21, 0)),
+        ("abc", ()),
+    ],
+)
 def test_parse_version(text, expected):
     assert parse_version(text) == expected
 

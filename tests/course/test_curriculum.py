@@ -9,15 +9,30 @@ from backprop_lab.course import Course
 
 CURRICULUM = {
     "01_manual_backprop": [
-        "dense_forward", "dense_backward", "relu_backward", "softmax_cross_entropy", "mlp_loss_and_grads",
-        "numerical_gradient", "relative_error", "tape_loss_and_grads", "sgd_step",
+        "dense_forward",
+        "dense_backward",
+        "relu_backward",
+        "softmax_cross_entropy",
+        "mlp_loss_and_grads",
+        "numerical_gradient",
+        "relative_error",
+        "tape_loss_and_grads",
+        "sgd_step",
     ],
     "02_activations": [
-        "leaky_relu", "leaky_relu_grad", "derivative_with_tape", "build_deep_mlp", "layer_gradient_norms",
+        "leaky_relu",
+        "leaky_relu_grad",
+        "derivative_with_tape",
+        "build_deep_mlp",
+        "layer_gradient_norms",
         "dead_relu_fraction",
     ],
     "03_weight_initialization": [
-        "zeros_init", "glorot_uniform", "he_normal", "activation_stds", "units_are_symmetric",
+        "zeros_init",
+        "glorot_uniform",
+        "he_normal",
+        "activation_stds",
+        "units_are_symmetric",
     ],
     "04_batch_normalization": ["batchnorm_forward", "batchnorm_backward", "BatchNorm"],
     "05_regularization": ["l2_penalty", "l1_penalty", "regularized_train_step"],
@@ -27,7 +42,10 @@ CURRICULUM = {
     "09_early_stopping": ["EarlyStopper", "EarlyStoppingCallback"],
     "10_mini_batch_training": ["iterate_minibatches", "make_dataset", "train_epoch", "gradient_variance"],
     "11_monitoring_visualization": [
-        "GradientNormLogger", "plot_learning_curves", "activation_histograms", "feature_maps",
+        "GradientNormLogger",
+        "plot_learning_curves",
+        "activation_histograms",
+        "feature_maps",
         "write_tensorboard_logs",
     ],
     "12_diagnose_and_fix": ["diagnose", "fixed_recipe"],
@@ -53,7 +71,6 @@ def test_every_graded_name_is_defined_in_a_solution_cell(lesson_id):
     for name in CURRICULUM[lesson_id]:
         assert name in solution_ids, f"{lesson_id} has no solution cell {name!r}"
         source = next(
-            "".join(c["source"]) for c in notebook["cells"]
-            if c["metadata"].get("nbgrader", {}).get("grade_id") == name
+            "".join(c["source"]) for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == name
         )
         assert f"def {name}(" in source or f"class {name}(" in source or f"class {name}:" in source

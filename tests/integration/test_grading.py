@@ -31,7 +31,7 @@ FIRST = "01_manual_backprop"
 needs_first = pytest.mark.skipif(FIRST not in LESSONS, reason="lesson 01 not selected by $BACKPROP_LAB_LESSONS")
 CASES = [(lesson, name) for lesson in LESSONS for name in load_variants(lesson)]
 
-NOISY_FORWARD = '''
+NOISY_FORWARD = """
 import sys
 import warnings
 
@@ -39,7 +39,7 @@ def dense_forward(x, W, b):
     print("debug: forward pass", file=sys.stderr)
     warnings.warn("a harmless warning a student left in")
     return tf.matmul(x, W) + b
-'''
+"""
 
 
 def _broken_submissions() -> dict[str, str]:
@@ -129,10 +129,7 @@ def test_variant_gets_the_promised_messages(corpus, lesson, name):
 def test_every_exercise_has_two_wrong_variants_and_an_alternative(course, lesson):
     variants = load_variants(lesson)
     for grade_id in course.lesson(lesson).answers:
-        wrong = [
-            name for name, v in variants.items()
-            if grade_id in v["cells"] and f"test_{grade_id}" in v["failing"]
-        ]
+        wrong = [name for name, v in variants.items() if grade_id in v["cells"] and f"test_{grade_id}" in v["failing"]]
         assert len(wrong) >= 2, f"{lesson}: {grade_id} has {len(wrong)} known-wrong variants, needs 2"
     assert any(not v["failing"] for v in variants.values()), f"{lesson} has no alternative correct variant"
 
@@ -144,11 +141,14 @@ def test_stderr_output_and_warnings_cost_no_points(corpus):
 
 
 @needs_first
-@pytest.mark.parametrize("name, status, reason", [
-    ("invalid-json", "invalid_notebook", "not valid notebook JSON"),
-    ("empty-file", "empty", "the file is empty"),
-    ("not-a-notebook", "invalid_notebook", "not a valid notebook"),
-])
+@pytest.mark.parametrize(
+    "name, status, reason",
+    [
+        ("invalid-json", "invalid_notebook", "not valid notebook JSON"),
+        ("empty-file", "empty", "the file is empty"),
+        ("not-a-notebook", "invalid_notebook", "not a valid notebook"),
+    ],
+)
 def test_broken_files_get_a_status_and_reason(corpus, name, status, reason):
     result = corpus[0][(FIRST, name)]
     assert result.status == status and result.score == 0
@@ -213,7 +213,10 @@ def test_cli_grades_a_colab_zip(course, tmp_path):
     exe = Path(sys.executable).parent / "backprop-lab"
     result = subprocess.run(  # relative paths, run from outside the checkout, as a user would
         [str(exe), "--course", str(ROOT), "grade", "class.zip", "--out", "out", "--lesson", "01", "--workers", "1"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     with open(tmp_path / "out" / "gradebook.csv", newline="") as fh:

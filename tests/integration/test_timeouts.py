@@ -14,23 +14,26 @@ from backprop_lab.grading.pipeline import derived_timeout, grade
 LESSON = "01_manual_backprop"
 
 
-@pytest.mark.parametrize("reference_seconds, limit", [
-    (0.0, 30.0),  # never under MIN_TIMEOUT
-    (1.9, 30.0),  # 10 x 1.9 + 10 = 29 -> 30
-    (2.05, 31.0),  # 30.5, rounded up to whole seconds
-    (8.0, 90.0),
-    (60.0, 610.0),
-])
+@pytest.mark.parametrize(
+    "reference_seconds, limit",
+    [
+        (0.0, 30.0),  # never under MIN_TIMEOUT
+        (1.9, 30.0),  # 10 x 1.9 + 10 = 29 -> 30
+        (2.05, 31.0),  # 30.5, rounded up to whole seconds
+        (8.0, 90.0),
+        (60.0, 610.0),
+    ],
+)
 def test_the_limit_is_ten_times_the_reference_plus_a_margin(reference_seconds, limit):
     assert derived_timeout(reference_seconds) == limit
 
 
 @pytest.mark.slow
 def test_an_infinite_loop_stops_at_the_lessons_own_limit(course, tmp_path):
-    looping = build_submission(course, LESSON, {"relu_backward": "def relu_backward(dy, z):\n    while True:\n"
-                                                                 "        pass\n"})
-    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON),
-                                     ("bob", LESSON): looping})
+    looping = build_submission(
+        course, LESSON, {"relu_backward": "def relu_backward(dy, z):\n    while True:\n        pass\n"}
+    )
+    write_class(tmp_path / "class", {("alice", LESSON): build_submission(course, LESSON), ("bob", LESSON): looping})
     results = {r.student_id: r for r in grade(tmp_path / "class", tmp_path / "out", course=course, workers=2)}
     recorded = json.loads((tmp_path / "out" / "results" / LESSON / ".reference.json").read_text())
     assert recorded["digest"] == course.lesson(LESSON).digest and 0 < recorded["seconds"] < 60, recorded
