@@ -62,8 +62,13 @@ print(json.dumps({"floor": min(once() for _ in range(2))}))
 
 def floor_seconds(lesson_id: str) -> float:
     """The reference's cells run again in a warm process (see the module docstring)."""
-    done = subprocess.run([sys.executable, "-c", _FLOOR, lesson_id, str(ROOT)], env=tool_env(),
-                          capture_output=True, text=True, cwd=tempfile.gettempdir())
+    done = subprocess.run(
+        [sys.executable, "-c", _FLOOR, lesson_id, str(ROOT)],
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+    )
     if done.returncode != 0:
         raise RuntimeError(f"floor of {lesson_id} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])["floor"]
@@ -110,9 +115,11 @@ def main(argv=None) -> int:
     print(f"term: {total} submissions of {len(lessons)} lessons in {watch.elapsed:.1f} s with {args.workers} workers")
     print(f"RATIO worker-seconds / floor, worst lesson: {worst:.2f} (target <= {FLOOR_TARGET:g}: {mark(worst <= 2)})")
     print(f"RATIO submissions per minute per core: {rate:.1f}")
-    print(f"RATIO projected {PROJECTED_STUDENTS} students x 12 lessons on {PROJECTED_CORES} cores: "
-          f"{projected * 12 / max(1, len(lessons)):.1f} min (from the mean of these lessons; target < "
-          f"{TERM_TARGET_MIN:g} min: {mark(projected * 12 / max(1, len(lessons)) < TERM_TARGET_MIN)})")
+    print(
+        f"RATIO projected {PROJECTED_STUDENTS} students x 12 lessons on {PROJECTED_CORES} cores: "
+        f"{projected * 12 / max(1, len(lessons)):.1f} min (from the mean of these lessons; target < "
+        f"{TERM_TARGET_MIN:g} min: {mark(projected * 12 / max(1, len(lessons)) < TERM_TARGET_MIN)})"
+    )
     return 0
 
 

@@ -46,13 +46,22 @@ BROKEN = {
 }
 """Files a class always contains: they must cost next to nothing and stop nothing."""
 
-PALETTE = ["reference", "broken", "variant", "untouched", "variant", "variant", "reference", "variant",
-           "variant", "variant"]
+PALETTE = [
+    "reference",
+    "broken",
+    "variant",
+    "untouched",
+    "variant",
+    "variant",
+    "reference",
+    "variant",
+    "variant",
+    "variant",
+]
 """Kinds of student, cycled: per 10 students 2 correct, 6 partly right, 1 untouched, 1 broken file.
 The first four hold one of each, so even a tiny class is a mix."""
 
-_NOT_RUN = {"empty", "invalid_notebook", "not_a_lesson", "wrong_lesson", "flagged", "unknown_lesson",
-            "wrong_file_name"}
+_NOT_RUN = {"empty", "invalid_notebook", "not_a_lesson", "wrong_lesson", "flagged", "unknown_lesson", "wrong_file_name"}
 """Statuses `backprop-lab grade` gives without running the notebook."""
 
 FIXED_STUDENT = ("s000", "reference")
@@ -135,8 +144,17 @@ def time_fork_server_start() -> float:
 
 def run_backprop_lab(submissions: Path, out: Path, workers: int | None) -> Run:
     """Grades the class with `backprop-lab grade --sandbox` (its default workers unless `workers` is given)."""
-    command = [str(BIN_DIR / "backprop-lab"), "--course", str(ROOT), "grade", str(submissions),
-               "--out", str(out), "--sandbox", "--quiet"]
+    command = [
+        str(BIN_DIR / "backprop-lab"),
+        "--course",
+        str(ROOT),
+        "grade",
+        str(submissions),
+        "--out",
+        str(out),
+        "--sandbox",
+        "--quiet",
+    ]
     if workers is not None:
         command += ["--workers", str(workers)]
     with Stopwatch() as watch:
@@ -171,8 +189,7 @@ def setup_nbgrader_course(lesson_id: str, submissions: Path, root: Path) -> Path
 
 
 def _nbgrader(root: Path, *args: str, check: bool) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(BIN_DIR / "nbgrader"), *args], cwd=root, env=tool_env(),
-                          capture_output=True, text=True)
+    done = subprocess.run([str(BIN_DIR / "nbgrader"), *args], cwd=root, env=tool_env(), capture_output=True, text=True)
     if check and done.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done
@@ -205,14 +222,22 @@ def agreement(ours: Run, theirs: Run, kinds: dict[str, str]) -> list[str]:
     """Whether the submissions graded by both got the same score, and which were graded by one only."""
     both = sorted(set(ours.scores) & set(theirs.scores))
     same = [s for s in both if abs(ours.scores[s] - theirs.scores[s]) < 1e-9]
-    differ = [f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g} vs nbgrader {theirs.scores[s]:g}"
-              for s in both if s not in same]
-    lines = [f"scores agree on {len(same)}/{len(both)} submissions graded by both"
-             + (f"; DIFFER: {'; '.join(differ)}" if differ else "")]
-    only_theirs = [f"{s} [{kinds[s]}] nbgrader {theirs.scores[s]:g}, backprop-lab status "
-                   f"{ours.statuses.get(s, 'missing')}" for s in sorted(set(theirs.scores) - set(ours.scores))]
-    only_ours = [f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g}"
-                 for s in sorted(set(ours.scores) - set(theirs.scores))]
+    differ = [
+        f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g} vs nbgrader {theirs.scores[s]:g}"
+        for s in both
+        if s not in same
+    ]
+    lines = [
+        f"scores agree on {len(same)}/{len(both)} submissions graded by both"
+        + (f"; DIFFER: {'; '.join(differ)}" if differ else "")
+    ]
+    only_theirs = [
+        f"{s} [{kinds[s]}] nbgrader {theirs.scores[s]:g}, backprop-lab status {ours.statuses.get(s, 'missing')}"
+        for s in sorted(set(theirs.scores) - set(ours.scores))
+    ]
+    only_ours = [
+        f"{s} [{kinds[s]}] backprop-lab {ours.scores[s]:g}" for s in sorted(set(ours.scores) - set(theirs.scores))
+    ]
     if only_theirs:
         lines.append(f"graded by nbgrader only: {'; '.join(only_theirs)}")
     if only_ours:
@@ -236,8 +261,16 @@ def report(args, plan, ours: Run, plain: Run, fixed: FixedCost, workers: int, sa
     one = FIXED_STUDENT
     rows = [[r.name, n, len(r.scores), f"{r.seconds:.1f}", f"{r.seconds / n:.2f}", r.note] for r in (ours, plain)]
     one_s = fixed.one_student.seconds
-    rows.append([f"backprop-lab grade --sandbox, class of 1 ({one[1]})", 1, len(fixed.one_student.scores),
-                 f"{one_s:.1f}", f"{one_s:.2f}", "fixed cost: start-up, lesson loading, 1 fork server, 1 notebook"])
+    rows.append(
+        [
+            f"backprop-lab grade --sandbox, class of 1 ({one[1]})",
+            1,
+            len(fixed.one_student.scores),
+            f"{one_s:.1f}",
+            f"{one_s:.2f}",
+            "fixed cost: start-up, lesson loading, 1 fork server, 1 notebook",
+        ]
+    )
     speedup = plain.seconds / ours.seconds
     per_submission = ours.seconds / n
     busy = max(1, min(workers, executed))  # fork servers started: one per job at most
@@ -276,11 +309,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=40, help="class size (default: %(default)s)")
     parser.add_argument("--lesson", default="01_manual_backprop", help="lesson id or number (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="backprop-lab workers (default: the command's own default, one per CPU core)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="backprop-lab workers (default: the command's own default, one per CPU core)",
+    )
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a tiny class of 2: one correct notebook, one broken file (smoke test)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a tiny class of 2: one correct notebook, one broken file (smoke test)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.students = 2
@@ -305,8 +343,10 @@ def benchmark(args, work: Path, machine: str) -> str:
     fork_server_s = time_fork_server_start()
     print(f"  {fork_server_s:.1f} s; now backprop-lab grade --sandbox on a class of 1 ...", flush=True)
     one = run_backprop_lab(one_student, work / "backprop-lab-1", args.workers)
-    print(f"  {one.seconds:.1f} s; now backprop-lab grade --sandbox on {len(plan)} submissions of {args.lesson} ...",
-          flush=True)
+    print(
+        f"  {one.seconds:.1f} s; now backprop-lab grade --sandbox on {len(plan)} submissions of {args.lesson} ...",
+        flush=True,
+    )
     ours = run_backprop_lab(submissions, work / "backprop-lab", args.workers)
     print(f"  {ours.seconds:.1f} s; now plain nbgrader autograde ...", flush=True)
     plain = run_nbgrader(setup_nbgrader_course(args.lesson, submissions, work / "nbgrader"), args.lesson)

@@ -46,9 +46,7 @@ def run_one(path: Path) -> dict:
     """Executes one notebook in this process's kernel child; returns seconds, peak MiB and error count."""
     with tempfile.TemporaryDirectory(prefix="bench-lesson-") as tmp:
         seconds, notebook = execute_notebook(path, Path(tmp))
-    errors = sum(
-        1 for cell in notebook.cells for out in cell.get("outputs", []) if out.get("output_type") == "error"
-    )
+    errors = sum(1 for cell in notebook.cells for out in cell.get("outputs", []) if out.get("output_type") == "error")
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": seconds, "peak_mib": peak_kib / 1024, "errors": errors}
 
@@ -77,15 +75,23 @@ def tiny_notebook(folder: Path) -> Path:
 def report(runs: list[LessonRun], quick: bool) -> str:
     """The per-lesson table, the total, and the ratio lines."""
     rows = [
-        [r.lesson, f"{r.seconds:.1f}", f"{r.peak_mib:.0f}", r.errors, mark(r.seconds < LESSON_TARGET_S)]
-        for r in runs
+        [r.lesson, f"{r.seconds:.1f}", f"{r.peak_mib:.0f}", r.errors, mark(r.seconds < LESSON_TARGET_S)] for r in runs
     ]
     total = sum(r.seconds for r in runs)
-    rows.append([f"**total, {len(runs)} notebooks**", f"{total:.1f}", f"{max(r.peak_mib for r in runs):.0f} (max)",
-                 sum(r.errors for r in runs), f"{mark(total < COURSE_TARGET_S)} (< {COURSE_TARGET_S:.0f} s)"])
+    rows.append(
+        [
+            f"**total, {len(runs)} notebooks**",
+            f"{total:.1f}",
+            f"{max(r.peak_mib for r in runs):.0f} (max)",
+            sum(r.errors for r in runs),
+            f"{mark(total < COURSE_TARGET_S)} (< {COURSE_TARGET_S:.0f} s)",
+        ]
+    )
     slowest = max(runs, key=lambda r: r.seconds)
-    what = "a 2-cell synthetic notebook (--quick), not a lesson" if quick else (
-        f"{len(runs)} of the curriculum's {CURRICULUM_LESSONS} lessons exist in solutions/"
+    what = (
+        "a 2-cell synthetic notebook (--quick), not a lesson"
+        if quick
+        else (f"{len(runs)} of the curriculum's {CURRICULUM_LESSONS} lessons exist in solutions/")
     )
     lines = [
         machine_line(),

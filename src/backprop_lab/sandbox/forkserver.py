@@ -141,7 +141,9 @@ def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int, integrity=No
 def _wipe(home: Path, sandboxed: bool) -> str:
     """Empties every folder a submission can write: home (the scratch's parent) and, in the sandbox, /tmp.
 
-    Permissions a submission removed are restored first, so that everything it created can go.
+    Permissions a submission removed are restored first, so that everything it created can go. The
+    sandbox's own read-only mounts under /tmp (a checkout or venv that lives there) and the folders
+    leading to them stay.
 
     Returns:
         "" when every folder is empty afterwards, else what is left (the worker must then be replaced).
@@ -153,19 +155,31 @@ def _wipe(home: Path, sandboxed: bool) -> str:
             os.chmod(folder, mode)  # a submission may have taken away its own write permission
         except OSError as err:
             return f"cannot restore the permissions of {folder}: {err}"
+        kept = _mounts_and_their_parents(folder)
         for entry in list(os.scandir(folder)):
             try:
-                _remove(Path(entry.path))
+                _remove(Path(entry.path), kept)
             except OSError:  # what stays is found just below, and the worker is replaced
                 pass
-        left = os.listdir(folder)
+        left = [name for name in os.listdir(folder) if folder / name not in kept]
         if left:
             return f"{len(left)} entries left in {folder}, e.g. {left[0]!r}"
     return ""
 
 
-def _remove(path: Path) -> None:
-    """Removes a file or a whole tree, whatever permissions its owner (the submission) set."""
+def _mounts_and_their_parents(folder: Path) -> set[Path]:
+    """Mount points below `folder`, and the folders between them and `folder`."""
+    kept = set()
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            point = Path(line.split()[4].replace("\\040", " "))
+            if point != folder and point.is_relative_to(folder):
+                kept.update(p for p in [point, *point.parents] if p.is_relative_to(folder) and p != folder)
+    return kept
+
+
+def _remove(path: Path, kept: set[Path] = frozenset()) -> None:
+    """Removes a file or a whole tree, whatever permissions its owner (the submission) set, except `kept`."""
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -179,9 +193,17 @@ def _remove(path: Path) -> None:
             os.chmod(path.parent, 0o700)
             path.unlink(missing_ok=True)
         return
-    os.chmod(path, 0o700)  # readable and writable again, to list and empty it
+    if path in kept and os.path.ismount(path):
+        return
+    try:
+        os.chmod(path, 0o700)  # readable and writable again, to list and empty it
+    except PermissionError:
+        if path not in kept:  # a folder bwrap made to hold a mount may belong to another user
+            raise
     for entry in list(os.scandir(path)):
-        _remove(Path(entry.path))
+        _remove(Path(entry.path), kept)
+    if path in kept:
+        return
     try:
         path.rmdir()
     except OSError as err:
