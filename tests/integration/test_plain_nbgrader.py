@@ -147,7 +147,10 @@ def test_feedback_never_shows_hidden_tests(nbgrader_round):
     course = nbgrader_round.autograder.parent
     solution = nbformat.read(course / "solutions" / LESSON / f"{LESSON}.ipynb", 4)
     released = nbformat.read(course / "lessons" / LESSON / f"{LESSON}.ipynb", 4)
-    seen_by_students = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    # a hidden line students also see, whole or inside a longer line (`check(x)` in `def check(x):`), reveals nothing
+    # nor does a line a student's own answer may hold (the reference's answer code)
+    answers = [c.source for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    seen_by_students = "\n".join([cell.source for cell in released.cells] + answers)
     hidden = [line for line in _test_lines(solution, hidden=True) if line not in seen_by_students]
     visible = _test_lines(solution, hidden=False)
     assert len(hidden) > 20 and visible
