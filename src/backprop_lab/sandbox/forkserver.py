@@ -115,7 +115,7 @@ def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int, integrity=No
             os._exit(0)
     os.close(write_end)
     deadline = started + limits.timeout
-    raw, stopped, status = _collect(read_end, pid, deadline, limits.processes if sandboxed else None, sandboxed)
+    raw, stopped, status, left = _collect(read_end, pid, deadline, limits.processes if sandboxed else None, sandboxed)
     seconds = time.monotonic() - started
     os.close(read_end)
     log = scratch / "output.log"
@@ -124,6 +124,8 @@ def run_job(job: Job, scratch: Path, sandboxed: bool, channel: int, integrity=No
     except OSError:  # the submission removed or locked its own log
         size, tail = 0, ""
     dirty = _wipe(scratch.parent, sandboxed)  # nothing a submission wrote may reach the next one
+    if left:
+        dirty = f"{left} processes survived the job"
     events, forged = _authentic(raw, token)
     return Answer(
         events=events,
@@ -246,7 +248,8 @@ def _collect(fd: int, pid: int, deadline: float, max_processes: int | None, sand
     """Reads the child's reports until it and its descendants are gone, or a limit is hit.
 
     Returns:
-        `(reports, "" or the limit hit: "timeout" or "processes", the child's wait status)`.
+        `(reports, "" or the limit hit: "timeout" or "processes", the child's wait status,
+        how many other processes could not be killed)`.
     """
     raw, status, stopped = b"", None, ""
     while True:
@@ -269,10 +272,10 @@ def _collect(fd: int, pid: int, deadline: float, max_processes: int | None, sand
         if max_processes is not None and status is None and _process_count() > max_processes:
             stopped = "processes"
             break
-    _kill_leftovers(pid, sandboxed)
+    left = _kill_leftovers(pid, sandboxed)
     if status is None:
         _, status = os.waitpid(pid, 0)
-    return raw, stopped, status
+    return raw, stopped, status, left
 
 
 def _process_count() -> int:
@@ -280,17 +283,32 @@ def _process_count() -> int:
     return sum(1 for entry in os.scandir("/proc") if entry.name.isdigit()) - 2
 
 
-def _kill_leftovers(pid: int, sandboxed: bool) -> None:
-    """Kills the child and everything it started (inside the sandbox: every process but this one)."""
-    if sandboxed:
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit() and int(entry.name) not in (1, os.getpid()):
-                _kill(int(entry.name))
-    else:
+def _kill_leftovers(pid: int, sandboxed: bool) -> int:
+    """Kills the child and everything it started (inside the sandbox: every process but this one).
+
+    In the sandbox, `kill(-1)` signals every process of the PID namespace but init and this server
+    in one pass that no fork slips through (a fork bomb outruns a walk over /proc). It is repeated
+    until init has reaped them all or a few seconds have passed.
+
+    Returns:
+        How many processes are left besides init, this server and its own child (0 outside the sandbox).
+    """
+    if not sandboxed:
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        return 0
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:  # nothing left to signal
+            pass
+        left = _process_count() - (1 if os.path.exists(f"/proc/{pid}") else 0)
+        if left <= 0 or time.monotonic() > deadline:
+            return max(left, 0)
+        time.sleep(0.01)
 
 
 def _kill(pid: int) -> None:
