@@ -88,8 +88,15 @@ def cmd_grade(args) -> int:
 def cmd_demo(args) -> int:
     from backprop_lab.demo import run_demo
     from backprop_lab.grading.gradebook import format_table
+    from backprop_lab.sandbox.setup import prepare_sandbox
 
-    results = run_demo(args.out, course=Course.locate(args.course), workers=args.workers, on_result=_progress)
+    course = Course.locate(args.course)
+    status = prepare_sandbox(install=args.sandbox_setup)
+    if status.ready:
+        print(f"Sandbox: {status.message}.")
+    else:
+        print(f"WARNING: the demo grades WITHOUT the sandbox: {status.message}.", file=sys.stderr)
+    results = run_demo(args.out, course=course, workers=args.workers, sandboxed=status.ready, on_result=_progress)
     print(format_table(results))
     print(f"\ngradebook: {Path(args.out) / 'gradebook.csv'}\nfeedback:  {Path(args.out) / 'feedback'}/")
     print(f"report:    {Path(args.out) / 'report.html'}")
@@ -220,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo",
         help="grade the bundled sample class and print the gradebook",
-        description="Run the whole instructor flow on the sample class under assets/demo_class/.",
+        description="Run the whole instructor flow on the sample class under assets/demo_class/, in the "
+        "grading sandbox: when bubblewrap is missing it is installed first (as root, or through a sudo "
+        "that asks no password); when that cannot be done the demo says why and grades without it.",
     )
     p.add_argument("--out", default=demo.DEFAULT_OUT, metavar="OUT", help="output folder (default: %(default)s)")
     p.add_argument(
@@ -229,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=grader.default_workers(),
         metavar="N",
         help="submissions graded in parallel (default: %(default)s)",
+    )
+    p.add_argument(
+        "--sandbox-setup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="install bubblewrap when it is missing (default: yes; --no-sandbox-setup installs nothing)",
     )
     p.set_defaults(func=cmd_demo)
     return parser

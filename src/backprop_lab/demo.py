@@ -38,8 +38,18 @@ def assemble_class(course: Course, target: Path) -> Path:
     return target
 
 
-def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | None = None, on_result=None):
-    """Grades the sample class into `out`, writes its class report, and returns the results."""
+def run_demo(
+    out=DEFAULT_OUT,
+    *,
+    course: Course | None = None,
+    workers: int | None = None,
+    sandboxed: bool | None = None,
+    on_result=None,
+):
+    """Grades the sample class into `out`, writes its class report, and returns the results.
+
+    `sandboxed` is passed to `grade` (None: in the sandbox when bubblewrap is installed).
+    """
     from backprop_lab.grading.pipeline import grade
     from backprop_lab.grading.report import write_report
 
@@ -47,6 +57,6 @@ def run_demo(out=DEFAULT_OUT, *, course: Course | None = None, workers: int | No
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     submissions = assemble_class(course, out / "submissions")
-    results = grade(submissions, out, course=course, workers=workers, on_result=on_result)
+    results = grade(submissions, out, course=course, workers=workers, sandboxed=sandboxed, on_result=on_result)
     write_report(out)
     return results

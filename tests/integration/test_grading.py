@@ -227,13 +227,19 @@ def test_cli_grades_a_colab_zip(course, tmp_path):
 
 
 @needs_first
-def test_demo_shows_reference_release_and_partial_scores(course, tmp_path):
-    from backprop_lab.demo import run_demo
-
-    results = {r.student_id: r for r in run_demo(tmp_path / "demo", course=course, workers=2)}
-    assert results["reference"].score == results["reference"].max_score
-    assert results["untouched"].score == 0
-    partial = [r for name, r in results.items() if name not in {"reference", "untouched"}]
+def test_demo_sets_up_the_sandbox_and_shows_reference_release_and_partial_scores(tmp_path):
+    """The README's first command: `backprop-lab demo` grades the sample class in the sandbox."""
+    exe = Path(sys.executable).parent / "backprop-lab"
+    done = subprocess.run(
+        [exe, "demo", "--out", tmp_path / "demo", "--workers", "2"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Sandbox: submissions run in the sandbox" in done.stdout and "WITHOUT" not in done.stderr
+    with open(tmp_path / "demo" / "gradebook.csv", newline="") as fh:
+        results = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert float(results["reference"]["score"]) == float(results["reference"]["max_score"])
+    assert float(results["untouched"]["score"]) == 0
+    partial = [row for name, row in results.items() if name not in {"reference", "untouched"}]
     assert len(partial) >= 3
-    assert all(0 < r.score < r.max_score and r.status == "graded" for r in partial)
+    assert all(0 < float(r["score"]) < float(r["max_score"]) and r["status"] == "graded" for r in partial)
     assert "Class report" in (tmp_path / "demo" / "report.html").read_text()

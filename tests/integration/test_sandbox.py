@@ -90,7 +90,8 @@ def test_a_timeout_kills_the_notebook_and_what_it_started(worker):
 
 def test_a_fork_bomb_hits_the_process_limit(worker):
     # eight processes fork at once, so that a kill that walks /proc once would miss the newest
-    bomb = "import os, time\nfor _ in range(3):\n    os.fork()\nwhile True:\n    if os.fork() == 0:\n        time.sleep(60)\n"
+    bomb = "import os, time\nfor _ in range(3):\n    os.fork()\n"
+    bomb += "while True:\n    if os.fork() == 0:\n        time.sleep(60)\n"
     cells, answer = run(worker, bomb, "print('never reached')", limits=Limits(timeout=60, processes=16))
     assert answer.process_limit and not answer.timed_out and not cells, answer
     assert value_of(worker, "len([p for p in __import__('os').listdir('/proc') if p.isdigit()])") == "3"

@@ -33,12 +33,6 @@ def test_fresh_tmp_comes_before_the_import_roots():
         assert mounts.index(("--ro-bind", root)) > tmp, root
 
 
-def test_bundled_course_data_is_masked(monkeypatch, tmp_path):
-    monkeypatch.setattr(sandbox, "hidden_paths", lambda: [str(tmp_path / "_course")])
-    mounts = _mounts(sandbox.bwrap_command("bwrap", 2**20))
-    assert ("--tmpfs", str(tmp_path / "_course")) in mounts
-
-
 def test_the_environment_is_cleared_and_says_nothing_about_grading():
     args = sandbox.bwrap_command("bwrap", 2**20)
     assert "--clearenv" in args and "--unshare-all" in args and "--die-with-parent" in args

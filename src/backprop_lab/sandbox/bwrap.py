@@ -49,12 +49,6 @@ def import_roots() -> list[str]:
     return sorted(_outermost(Path(r).resolve() for r in roots if Path(r).exists()))
 
 
-def hidden_paths() -> list[str]:
-    """Course data shipped inside an installed package (solutions!), masked in the sandbox."""
-    here = Path(__file__).resolve().parents[1]
-    return [str(here / "_course")] if (here / "_course").exists() else []
-
-
 def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
     """The `bwrap ...` prefix that starts a command inside the sandbox.
 
@@ -81,8 +75,6 @@ def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
     for root in import_roots():
         if not any(root == d or root.startswith(d + "/") for d in _SYSTEM_DIRS):
             args += ["--ro-bind", root, root]
-    for path in hidden_paths():
-        args += ["--tmpfs", path]
     args += ["--size", str(scratch_size), "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     args += ["--clearenv"] + [a for k, v in sandbox_environment().items() for a in ("--setenv", k, v)]
     return args
