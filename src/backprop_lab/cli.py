@@ -106,14 +106,26 @@ def cmd_demo(args) -> int:
 def cmd_report(args) -> int:
     from backprop_lab.course.config import load_config
     from backprop_lab.grading.report import write_report
+    from backprop_lab.grading.similarity import check_class
 
     try:
-        config = load_config(Course.locate(args.course))
+        course = Course.locate(args.course)
+        config = load_config(course)
     except UserError:
-        if args.course:
+        if args.course or args.submissions:
             raise
-        config = None  # outside a checkout: no roster, missing submissions among those who handed in
-    print(f"report: {write_report(args.out, config)}")
+        course = config = None  # outside a checkout: no roster, missing submissions among those who handed in
+    submissions = args.submissions
+    if submissions is None and course and (Path(args.out) / "submissions").is_dir():
+        submissions = Path(args.out) / "submissions"  # where `backprop-lab demo` puts its class
+    similarity = None
+    if submissions is not None:
+        similarity = check_class(submissions, course, args.lesson, args.similarity_threshold)
+    print(f"report: {write_report(args.out, config, similarity)}")
+    if similarity is not None:
+        print(similarity.summary())
+    else:
+        print("similarity: not checked (give --submissions SUBMISSIONS to compare the answers)")
     return 0
 
 
@@ -214,14 +226,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="PATH", help="file to write (default: OUT/<LMS>.csv)")
     p.set_defaults(func=cmd_export)
 
+    from backprop_lab.grading import similarity
+
     p = sub.add_parser(
         "report",
         help="write OUT/report.html about a graded class",
         description="Write OUT/report.html: score distribution per lesson, failure rate per check, "
         "late and missing submissions (against the roster of autograder/course.toml) and students who "
-        "may need help, from OUT/gradebook.csv and OUT/checks.csv.",
+        "may need help, from OUT/gradebook.csv and OUT/checks.csv; with --submissions, the pairs of "
+        "students whose answers to an exercise look copied, side by side.",
     )
     p.add_argument("out", metavar="OUT", help="the --out folder of backprop-lab grade")
+    p.add_argument(
+        "--submissions",
+        metavar="SUBMISSIONS",
+        help="the graded submissions (as given to grade), to compare every answer cell across the class "
+        "(default: OUT/submissions when it exists, as the demo writes it)",
+    )
+    p.add_argument("--lesson", metavar="LESSON", help="lesson of a flat folder or zip of submissions")
+    p.add_argument(
+        "--similarity-threshold",
+        type=float,
+        default=similarity.DEFAULT_THRESHOLD,
+        metavar="SHARE",
+        help="flag a pair when at least this share of each student's own code in an answer cell is also in "
+        "the other's (default: %(default)g)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
@@ -255,7 +285,7 @@ def export_formats() -> tuple[str, ...]:
     return FORMATS
 
 
-INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distributed", "traitlets"}
+INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distributed", "traitlets", "copydetect"}
 """Installed by `pip install "backprop-lab[instructor]"`; a student's install does without them."""
 
 

@@ -3,8 +3,9 @@
 It reads `OUT/gradebook.csv` and `OUT/checks.csv` written by `backprop-lab grade`
 and shows the score distribution per lesson, the failure rate of every check
 (where the class struggles), late and missing submissions (against the roster
-of the course configuration when there is one), and the students who may need
-help, with matplotlib figures embedded as PNG.
+of the course configuration when there is one), the students who may need
+help, with matplotlib figures embedded as PNG, and, when the submissions are
+given, the pairs of answers that look copied (`grading.similarity`), side by side.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from backprop_lab.course.config import CourseConfig
 from backprop_lab.errors import UserError
 from backprop_lab.grading.gradebook import parse_time, read_gradebook
+from backprop_lab.grading.similarity import Pair, Similarity
 
 HELP_THRESHOLD = 0.5
 """Students whose mean score share is below this are listed as possibly needing help."""
@@ -145,13 +147,64 @@ def _failure_figure(lesson: str, rates: dict[str, float]):
     return fig
 
 
-def render_report(summary: dict) -> str:
-    """The report page as an HTML string."""
+def _marked(code: str, spans) -> str:
+    """`code` as HTML with the `(start, end)` spans inside `<mark>`."""
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [html.escape(code[done:start]), f"<mark>{html.escape(code[start:end])}</mark>"]
+        done = end
+    return "".join(parts) + html.escape(code[done:])
+
+
+def _pair_view(pair: Pair) -> str:
+    """Both students' own code side by side, the code they share highlighted."""
+    columns = "".join(
+        f"<div><b>{html.escape(student)}</b><pre>{_marked(code, spans)}</pre></div>"
+        for student, code, spans in zip(pair.students, pair.codes, pair.spans, strict=True)
+    )
+    return (
+        f"<details open><summary>{html.escape(pair.lesson_id)} <code>{html.escape(pair.grade_id)}</code>: "
+        f"<b>{html.escape(pair.students[0])}</b> and <b>{html.escape(pair.students[1])}</b>, "
+        f"{pair.similarity:.0%} shared</summary><div class='pair'>{columns}</div></details>"
+    )
+
+
+def similarity_section(similarity: Similarity | None) -> str:
+    """The report's section on copying: how to read it, each flagged pair side by side, skipped files."""
+    parts = ["<h2 id='similarity'>Answers that look copied</h2>"]
+    if similarity is None:
+        return parts[0] + (
+            "<p>Not checked: run <code>backprop-lab report OUT --submissions SUBMISSIONS</code> "
+            "to compare the students' answers.</p>"
+        )
+    parts.append(
+        f"<p>Each answer cell compared across the class ({similarity.answers} answers, "
+        f"{similarity.seconds:.1f} s): the released template removed, variables renamed and layout ignored "
+        f"(copydetect's winnowing, as MOSS), code that many students share by necessity set aside. "
+        f"A pair is listed when at least {similarity.threshold:.0%} of each student's own code is also in the "
+        "other's (<code>--similarity-threshold</code>). Similar code is a reason to look, not a proof.</p>"
+    )
+    if similarity.pairs:
+        parts += [_pair_view(pair) for pair in similarity.pairs]
+    else:
+        parts.append("<p>No pair above the threshold.</p>")
+    if similarity.notes:
+        parts.append(
+            "<p>Not compared:</p><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in similarity.notes) + "</ul>"
+        )
+    return "".join(parts)
+
+
+def render_report(summary: dict, similarity: Similarity | None = None) -> str:
+    """The report page as an HTML string (`similarity`: the comparison of the answers, if made)."""
     esc = html.escape
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>Class report</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}</style></head><body>",
+        "td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}"
+        ".pair{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}"
+        ".pair pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.85rem;margin:.3rem 0}"
+        "mark{background:#ffd8a8}details{margin:.8rem 0}</style></head><body>",
         "<h1>Class report</h1>",
     ]
     if any(summary["shares"].values()):
@@ -216,19 +269,21 @@ def render_report(summary: dict) -> str:
         )
     else:
         parts.append("<p>Nobody.</p>")
+    parts.append(similarity_section(similarity))
     parts.append("</body></html>")
     return "".join(parts)
 
 
-def write_report(out: str | Path, config: CourseConfig | None = None) -> Path:
+def write_report(out: str | Path, config: CourseConfig | None = None, similarity: Similarity | None = None) -> Path:
     """Writes `OUT/report.html` from the grading results in `OUT` and returns its path.
 
     Args:
         out: the output folder of `backprop-lab grade`.
         config: the course configuration, for the roster and the due dates (see `summarize`).
+        similarity: the comparison of the class's answers (`similarity.check_class`); None: not made.
     """
     out = Path(out)
     summary = summarize(read_gradebook(_existing(out / "gradebook.csv")), _read(out / "checks.csv"), config)
     path = out / "report.html"
-    path.write_text(render_report(summary), encoding="utf-8")
+    path.write_text(render_report(summary, similarity), encoding="utf-8")
     return path
