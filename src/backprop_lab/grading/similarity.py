@@ -157,7 +157,9 @@ class _Print:
 def _fingerprint(code: str) -> _Print:
     from copydetect.utils import filter_code, get_document_fingerprints, get_token_coverage
 
-    tokens, offsets = filter_code(code, "answer.py", language="python")
+    # Pygments reads `x@dy` (no space) as a decorator named `@dy`, so a copy that only respaced a matrix
+    # product would lose its fingerprints; `*` has the same length (the spans still fit `code`) and lexes alike.
+    tokens, offsets = filter_code(code.replace("@", "*"), "answer.py", language="python")
     _, positions = get_document_fingerprints(tokens, NOISE, 1)
     return _Print(code, tokens, offsets, positions, float(get_token_coverage(positions, NOISE, len(tokens))))
 
