@@ -198,18 +198,23 @@ def compare_answers(lesson_id: str, cell_id: str, answers: dict[str, str], thres
         answers: student id -> own code (template removed); answers under `MIN_LINES` are left out.
         threshold: the share of own code (of both students) that must be shared to flag a pair.
     """
-    prints = {student: _fingerprint(code) for student, code in sorted(answers.items()) if _lines(code) >= MIN_LINES}
-    prints = {student: p for student, p in prints.items() if p.positions}
-    seen: dict = {}
-    for p in prints.values():
+    by_code: dict[str, _Print] = {}  # the same text handed in twice is fingerprinted once
+    prints = {}
+    for student, code in sorted(answers.items()):
+        if _lines(code) >= MIN_LINES:
+            by_code[code] = by_code.get(code) or _fingerprint(code)
+            if by_code[code].positions:
+                prints[student] = by_code[code]
+    holders: dict = {}  # fingerprint -> the students whose answer has it
+    for student, p in prints.items():
         for value in p.positions:
-            seen[value] = seen.get(value, 0) + 1
+            holders.setdefault(value, []).append(student)
     limit = max(2, COMMON_SHARE * len(prints))
-    common = {value for value, count in seen.items() if count > limit}
+    common = {value for value, students in holders.items() if len(students) > limit}
+    candidates = {pair for students in holders.values() if len(students) <= limit for pair in combinations(students, 2)}
     pairs = []
-    for (one, a), (two, b) in combinations(prints.items(), 2):
-        if a.positions.keys().isdisjoint(b.positions.keys()):
-            continue
+    for one, two in sorted(candidates):
+        a, b = prints[one], prints[two]
         similarity, spans_a, spans_b = _shared(a, b, common)
         if similarity >= threshold:
             pairs.append(Pair(lesson_id, cell_id, (one, two), similarity, (a.code, b.code), (spans_a, spans_b)))
