@@ -124,8 +124,9 @@ _ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the st
     ),
     (
         "but is a float tensor",
-        "it mixes float32 and float64 tensors: create every tensor in the dtype of the inputs "
-        "(dtype=x.dtype) or tf.cast it, and do not hard-code tf.float64",
+        "it mixes float32 and float64 tensors: a tensor made in float32 (tf.cast(..., tf.float32), or "
+        "keras.random.uniform, tf.ones, tf.constant without dtype=) meets float64 inputs; create every tensor "
+        "in the dtype of the inputs (dtype=x.dtype) or tf.cast it",
     ),
     (
         "but is a bool tensor",
@@ -136,6 +137,16 @@ _ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the st
         "attr 'T' of bool",
         "a bool tensor (a comparison such as z > 0) is used as a number; in TensorFlow dy * (z > 0) stays "
         "bool: tf.cast(z > 0, dy.dtype) first",
+    ),
+    (
+        "got tf.bool !=",
+        "a bool tensor (a comparison such as z > 0 or u >= rate) is used as a number; TensorFlow does not turn "
+        "bool into 0 and 1 for you: tf.cast(mask, x.dtype) first",
+    ),
+    (
+        "!= tf.bool",
+        "a bool tensor (a comparison such as z > 0 or u >= rate) is used as a number; TensorFlow does not turn "
+        "bool into 0 and 1 for you: tf.cast(mask, x.dtype) first",
     ),
     ("has no attribute 'T'", "tensors have no .T: use tf.transpose(x), or tf.matmul(a, b, transpose_a=True)"),
     ("has no attribute 'mean'", "tensors have no .mean(): use tf.reduce_mean(x, axis=...)"),
@@ -190,7 +201,7 @@ def _raise_call_error(name: str, err: Exception, compiled: bool):
     if first_line.startswith("in user code"):  # tf.function: a traceback, then "SomeError: what happened"
         named = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))]
         first_line = named[0].split(":", 1)[1].strip() if named else lines[-1]
-    first_line = first_line[:300]
+    first_line = first_line[:300].rstrip(".")
     where = "inside tf.function on float32 tensors, as a compiled training step calls it" if compiled else ""
     hint = next((h for fragment, h in _ERROR_HINTS if fragment in text), None)
     if hint is None:

@@ -143,6 +143,11 @@ def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through()
         checks.call("softmax", lambda v: v - tf.one_hot([0, 1], 2), dy)
     with pytest.raises(AssertionError, match="tensors have no .T"):
         checks.call("dense_backward", lambda v: v.T, tf.constant([[1.0]]))
+    # a bool mask multiplied in without a cast, and a float32 mask meeting float64 inputs
+    with pytest.raises(AssertionError, match=r"got tf.bool != tf.float32\. Likely: a bool tensor .* tf.cast\(mask"):
+        checks.call("dropout", lambda v: v * (v > 0) / 0.5, dy)
+    with pytest.raises(AssertionError, match=r"mixes float32 and float64 tensors: a tensor made in float32"):
+        checks.call("dropout", lambda v: v * tf.cast(v > 0, tf.float32), dy)
 
     def stub(v):
         raise NotImplementedError()
