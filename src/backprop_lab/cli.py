@@ -85,6 +85,15 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from backprop_lab.grading.precheck import precheck
+
+    print(f"Checking {args.notebook}: running it with its visible checks (this takes a while)...", flush=True)
+    report = precheck(args.notebook, timeout=args.timeout, sandboxed=args.sandbox)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
 def cmd_demo(args) -> int:
     from backprop_lab.demo import run_demo
     from backprop_lab.grading.gradebook import format_table
@@ -206,6 +215,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser(
+        "check",
+        help="(students) check a lesson notebook before handing it in",
+        description="Run the grader's own pipeline on NOTEBOOK with the visible checks it holds (a student's "
+        "install has no hidden tests and needs no course): print which checks pass or fail and why, which "
+        "exercises are still unanswered, and whether the grader's screen would flag any code. NOTEBOOK is only "
+        "read. Exit code 0 when every visible check passes and nothing is flagged, 1 otherwise.",
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK", help="the saved lesson notebook (.ipynb)")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="longest the notebook may run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--sandbox",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="run inside bubblewrap like a sandboxed grader (default: no, it is your own code)",
+    )
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
         "publish",
         help="write the student-facing course into DIR, to push to the public repository",
         description="Write DIR/lessons/ (the released notebooks), DIR/src/ and DIR/pyproject.toml (the "
@@ -291,6 +324,7 @@ INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distribute
 
 def main(argv=None) -> int:
     """Entry point of the `backprop-lab` command."""
+    args = None
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -298,6 +332,13 @@ def main(argv=None) -> int:
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] not in INSTRUCTOR_MODULES:
             raise
+        if getattr(args, "command", "") == "check":
+            print(
+                f"backprop-lab: error: check needs {err.name}, which comes with Jupyter. "
+                'Install it with: pip install "backprop-lab[lab]"',
+                file=sys.stderr,
+            )
+            return 2
         print(
             f"backprop-lab: error: the instructor tools need {err.name}, which a student install leaves out. "
             'Install them with: pip install "backprop-lab[instructor]"',

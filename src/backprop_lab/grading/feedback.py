@@ -13,20 +13,36 @@ body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0
 table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
 .pass{color:#1a7f37}.fail{color:#cf222e}.msg{font-family:ui-monospace,monospace;font-size:.9em;white-space:pre-wrap}
+.env{font-family:system-ui,sans-serif;color:#57606a;font-size:.85em;margin-top:.3rem}
 """
+
+
+def versions_note(versions: dict[str, str]) -> str:
+    """The student's versions as shown beside a failed check, with those newer than the course was tested with."""
+    from backprop_lab.environment import NAMES, TESTED_VERSIONS, format_versions, newer_than_tested
+
+    if not versions:
+        return ""
+    tested = " · ".join(f"{NAMES[name]} {'.'.join(map(str, v))}" for name, v in TESTED_VERSIONS.items())
+    newer = newer_than_tested(versions)
+    note = f"Your versions: {format_versions(versions)}"
+    return note + (f" (newer than tested with: {tested})" if newer else "")
 
 
 def render_feedback(result) -> str:
     """The feedback page of one submission, as an HTML string."""
     esc = html.escape
     rows = []
+    env = versions_note(getattr(result, "versions", None) or {})
     for check in result.checks:
         passed = check.score >= check.max_score
         verdict = '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
         name = check.grade_id.removeprefix("test_")
         rows.append(
             f"<tr><td>{esc(name)}</td><td>{check.score:g} / {check.max_score:g}</td>"
-            f'<td>{verdict}</td><td class="msg">{esc(check.message)}</td></tr>'
+            f'<td>{verdict}</td><td class="msg">{esc(check.message)}'
+            + (f'<div class="env">{esc(env)}</div>' if env and not passed else "")
+            + "</td></tr>"
         )
     status = "" if result.status == "graded" else f"<p><b>Status:</b> {esc(result.status)}</p>"
     reason = f"<p>{esc(result.reason)}</p>" if result.reason else ""

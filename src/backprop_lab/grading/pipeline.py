@@ -175,7 +175,6 @@ def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
     import nbformat
 
     from backprop_lab.grading.assembly import assemble, lesson_of
-    from backprop_lab.grading.screen import findings
 
     if sub.problem or lesson is None:
         return _problem_result(sub)
@@ -195,12 +194,7 @@ def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
     if owner != sub.lesson_id:
         return _failed(sub, lesson, "wrong_lesson", f"this is lesson {owner}, submitted as {sub.lesson_id}")
     program = assemble(lesson, notebook)
-    flags = [
-        f
-        for i, c in enumerate(program.cells)
-        if c.kind == "student"
-        for f in findings(c.source, f"cell {c.grade_id or i}")
-    ]
+    flags = screen(program)
     if flags:
         return _failed(
             sub,
@@ -209,6 +203,18 @@ def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
             "score withheld for review: the code " + "; ".join(flags[:6]) + ". No exercise needs this.",
         )
     return program
+
+
+def screen(program) -> list[str]:
+    """What the screen (`grading.screen.findings`) flags in a program's student cells, one sentence each."""
+    from backprop_lab.grading.screen import findings
+
+    return [
+        f
+        for i, c in enumerate(program.cells)
+        if c.kind == "student"
+        for f in findings(c.source, f"cell {c.grade_id or i}")
+    ]
 
 
 class Runner:
@@ -371,7 +377,18 @@ def interpret(sub: Submission, lesson: Lesson, program, answer: Answer, limits: 
         ordered,
         seconds=answer.seconds,
         timeout=limits.timeout,
+        versions=_recorded_versions(sub.path),
     )
+
+
+def _recorded_versions(path: Path) -> dict[str, str]:
+    """The student's Python, TensorFlow and Keras versions, as the submission's setup cell recorded them."""
+    from backprop_lab.environment import recorded_versions
+
+    try:
+        return recorded_versions(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
 
 
 def read_events(lines: list[str], cell_count: int) -> tuple[dict[int, dict], str, bool]:

@@ -34,6 +34,7 @@ class GradeResult:
         seconds: how long the notebook ran (0 when it did not run).
         timeout: the wall-clock limit it ran under (0 when it did not run).
         key: the content key of the submission and lesson, for the cache.
+        versions: the student's Python, TensorFlow and Keras versions, as the setup cell recorded them.
     """
 
     student_id: str
@@ -46,6 +47,7 @@ class GradeResult:
     key: str = ""
     seconds: float = 0.0
     timeout: float = 0.0
+    versions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict) -> GradeResult:
