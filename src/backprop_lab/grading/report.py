@@ -182,7 +182,8 @@ def similarity_section(similarity: Similarity | None) -> str:
         f"{similarity.seconds:.1f} s): the released template removed, variables renamed and layout ignored "
         f"(copydetect's winnowing, as MOSS), code that many students share by necessity set aside. "
         f"A pair is listed when at least {similarity.threshold:.0%} of each student's own code is also in the "
-        "other's (<code>--similarity-threshold</code>). Similar code is a reason to look, not a proof.</p>"
+        "other's (<code>--similarity-threshold</code>); below, both students' own code side by side, the shared "
+        "code marked. Similar code is a reason to look, not a proof.</p>"
     )
     if similarity.pairs:
         parts += [_pair_view(pair) for pair in similarity.pairs]
@@ -203,7 +204,7 @@ def render_report(summary: dict, similarity: Similarity | None = None) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}"
         ".pair{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}"
-        ".pair pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.85rem;margin:.3rem 0}"
+        ".pair pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.85rem;line-height:1.5;margin:.3rem 0}"
         "mark{background:#ffd8a8}details{margin:.8rem 0}</style></head><body>",
         "<h1>Class report</h1>",
     ]
