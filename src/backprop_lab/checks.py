@@ -41,8 +41,18 @@ def float32_tolerance(num_ops: int, *, dtype="float32", safety: float = 8.0) -> 
     return float(safety * num_ops * np.finfo(dtype).eps)
 
 
-def to_numpy(value) -> np.ndarray:
-    """Converts a tensor, variable, list or scalar to a NumPy array."""
+def to_numpy(value, name: str | None = None) -> np.ndarray:
+    """Converts a tensor, variable, list or scalar to a NumPy array.
+
+    Args:
+        value: what a student's function returned.
+        name: what it is, for the message when it is None.
+
+    Raises:
+        AssertionError: `value` is None (a function without `return`).
+    """
+    if value is None:
+        raise AssertionError(f"{name or 'the result'} returned None: did you forget `return`?")
     if hasattr(value, "numpy"):
         value = value.numpy()
     return np.asarray(value)
@@ -148,6 +158,21 @@ _ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the st
         "a bool tensor (a comparison such as z > 0 or u >= rate) is used as a number; TensorFlow does not turn "
         "bool into 0 and 1 for you: tf.cast(mask, x.dtype) first",
     ),
+    (
+        "has no attribute 'numpy'",
+        "a tensor inside tf.function is symbolic and has no .numpy(): use TensorFlow operations only and return "
+        "the tensor itself (convert it outside the compiled step)",
+    ),
+    (
+        "that does not match type float32",
+        "it mixes float32 and float64 tensors: a tensor made in float64 (tf.float64, np.float64 constants) meets "
+        "float32 weights; keep the dtype of the model's weights (tf.float32) or tf.cast it",
+    ),
+    (
+        "that does not match type float64",
+        "it mixes float32 and float64 tensors: a tensor made in float32 meets float64 inputs; create every tensor "
+        "in the dtype of the inputs (dtype=x.dtype) or tf.cast it",
+    ),
     ("has no attribute 'T'", "tensors have no .T: use tf.transpose(x), or tf.matmul(a, b, transpose_a=True)"),
     ("has no attribute 'mean'", "tensors have no .mean(): use tf.reduce_mean(x, axis=...)"),
     ("has no attribute 'sum'", "tensors have no .sum(): use tf.reduce_sum(x, axis=...)"),
@@ -201,6 +226,8 @@ def _raise_call_error(name: str, err: Exception, compiled: bool):
     if first_line.startswith("in user code"):  # tf.function: a traceback, then "SomeError: what happened"
         named = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))]
         first_line = named[0].split(":", 1)[1].strip() if named else lines[-1]
+    if first_line.startswith("Exception encountered when calling") and len(lines) > 1:  # a Keras layer's call
+        first_line = lines[1].replace("\x1b[1m", "").replace("\x1b[0m", "")  # the error itself, without bold
     first_line = first_line[:300].rstrip(".")
     where = "inside tf.function on float32 tensors, as a compiled training step calls it" if compiled else ""
     hint = next((h for fragment, h in _ERROR_HINTS if fragment in text), None)
@@ -345,7 +372,7 @@ def _constant_ratio(actual: np.ndarray, expected: np.ndarray) -> float | None:
 
 def assert_shape(name: str, actual, expected_shape) -> None:
     """Asserts that `actual` has `expected_shape`, naming the likely mistake if not."""
-    actual_shape = tuple(to_numpy(actual).shape)
+    actual_shape = tuple(to_numpy(actual, name).shape)
     expected_shape = tuple(expected_shape)
     if actual_shape != expected_shape:
         message = _diagnose_shape(name, np.zeros(actual_shape), np.zeros(expected_shape))

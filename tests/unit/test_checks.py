@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -149,6 +150,13 @@ def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through()
     with pytest.raises(AssertionError, match=r"mixes float32 and float64 tensors: a tensor made in float32"):
         checks.call("dropout", lambda v: v * tf.cast(v > 0, tf.float32), dy)
 
+    class BoolMask(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs * (inputs > 0) / 0.5
+
+    with pytest.raises(AssertionError, match=r"Dropout\(0.5\)\(x\) fails: TypeError: `x` and `y` must have the same"):
+        checks.call("Dropout(0.5)(x)", BoolMask(), tf.constant([1.0, -1.0]))
+
     def stub(v):
         raise NotImplementedError()
 
@@ -166,3 +174,21 @@ def test_assert_float32_matches_checks_dtype_and_derives_its_tolerance():
         checks.assert_float32_matches("dz", tf.constant([True, False]), want[:2], num_ops=1)
     with pytest.raises(AssertionError, match="came back as float64"):
         checks.assert_float32_matches("y", want, want, num_ops=1)
+
+
+def test_a_function_without_return_is_named():
+    with pytest.raises(AssertionError, match=r"he_normal\(3, 5\) returned None: did you forget `return`\?"):
+        checks.to_numpy(None, "he_normal(3, 5)")
+    with pytest.raises(AssertionError, match="the result returned None"):
+        checks.to_numpy(None)
+    with pytest.raises(AssertionError, match=r"l2_penalty\(model, 0.01\) returned None"):
+        checks.assert_shape("l2_penalty(model, 0.01)", None, ())
+    assert checks.to_numpy(tf.constant([1.0])).tolist() == [1.0]
+
+
+def test_call_compiled_names_numpy_on_a_symbolic_tensor_and_a_float64_constant():
+    x = tf.constant([1.0, 2.0], tf.float32)
+    with pytest.raises(AssertionError, match=r"has no attribute 'numpy'\. Likely: .* return the tensor itself"):
+        checks.call_compiled("step", lambda v: tf.reduce_sum(v).numpy(), x)
+    with pytest.raises(AssertionError, match="mixes float32 and float64 tensors: a tensor made in float64"):
+        checks.call_compiled("step", lambda v: v + tf.constant(1.0, tf.float64), x)
