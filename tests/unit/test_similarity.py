@@ -9,7 +9,7 @@ from conftest import ROOT, write_class
 from backprop_lab.course import Course
 from backprop_lab.course.synthetic import build_submission
 from backprop_lab.errors import UserError
-from backprop_lab.grading.similarity import check_class, own_code, template_of
+from backprop_lab.grading.similarity import check_class, compare_answers, own_code, template_of
 
 LESSON = "01_manual_backprop"
 CELL = "softmax_cross_entropy"
@@ -198,3 +198,11 @@ def test_the_report_shows_each_flagged_pair_side_by_side(course, class_folder, t
     assert "z = tf.convert_to_tensor(logits)" in section, "bob's own code is shown"
     assert "not checked" not in section.lower()
     assert "Not checked" in write_report(out).read_text(), "without submissions the section says how to get it"
+
+
+def test_respacing_a_matrix_product_keeps_the_fingerprints():
+    """Pygments reads `x@W` (no space) as a decorator; the detector must not lose the copy to that."""
+    code = "    hidden = tf.nn.relu(x @ W1 + b1)\n    logits = hidden @ W2 + b2\n    return tf.nn.softmax(logits, -1)\n"
+    respaced = code.replace(" @ ", "@")
+    pairs = compare_answers(LESSON, CELL, {"ada": code, "ben": respaced}, threshold=0.99)
+    assert [p.students for p in pairs] == [("ada", "ben")]

@@ -7,7 +7,8 @@ Each answer cell (an nbgrader solution cell, by grade id) is compared across the
 2. the own code is fingerprinted with copydetect (https://pypi.org/project/copydetect/), a maintained
    implementation of MOSS's winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003): its tokenizer
    (Pygments) renames every variable, function and string, drops comments and whitespace, so renamed and
-   reformatted copies keep their fingerprints, and runs shorter than `NOISE` characters never count;
+   reformatted copies keep their fingerprints, and runs shorter than `NOISE` characters never count
+   (with copydetect's default window, `WINDOW`, every such run is a fingerprint: cells are short);
    answers of one line (`MIN_LINES`) are not compared at all: students who solve a one-liner write
    about the same line by necessity;
 3. fingerprints found in the answers of many students (`COMMON_SHARE` of the class, as MOSS's `-m`) are
@@ -36,6 +37,9 @@ DEFAULT_THRESHOLD = 0.8
 
 NOISE = 25
 """Shortest run of shared code that counts, in characters of tokenized code (copydetect's default)."""
+
+WINDOW = 1
+"""Winnowing window: 1 keeps every `NOISE`-gram (copydetect's default: its guarantee threshold equals `NOISE`)."""
 
 MIN_LINES = 2
 """Answers with fewer lines of own code (comments aside) are not compared."""
@@ -160,7 +164,7 @@ def _fingerprint(code: str) -> _Print:
     # Pygments reads `x@dy` (no space) as a decorator named `@dy`, so a copy that only respaced a matrix
     # product would lose its fingerprints; `*` has the same length (the spans still fit `code`) and lexes alike.
     tokens, offsets = filter_code(code.replace("@", "*"), "answer.py", language="python")
-    _, positions = get_document_fingerprints(tokens, NOISE, 1)
+    _, positions = get_document_fingerprints(tokens, NOISE, WINDOW)
     return _Print(code, tokens, offsets, positions, float(get_token_coverage(positions, NOISE, len(tokens))))
 
 
