@@ -105,8 +105,12 @@ def own_code(answer: str, template: str) -> str:
     return "\n".join(line for line in answer.splitlines() if line.strip() and line.strip() not in given)
 
 
+NBGRADER_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+"""What nbgrader puts in place of a solution (a template even before the lesson is released)."""
+
+
 def template_of(lesson: Lesson, cell_id: str) -> str:
-    """What students were given in an answer cell: its release, and the reference outside the solution."""
+    """What students were given in an answer cell: its release, the reference outside the solution, the stub."""
     reference = lesson.answers.get(cell_id, "")
     given, inside = [], False
     for line in reference.splitlines():
@@ -114,7 +118,7 @@ def template_of(lesson: Lesson, cell_id: str) -> str:
             inside = "BEGIN" in line
         elif not inside:
             given.append(line)
-    return "\n".join([lesson.released.get(cell_id, ""), *given])
+    return "\n".join([lesson.released.get(cell_id, ""), *given, *NBGRADER_STUB])
 
 
 def read_answers(path: Path, lesson: Lesson) -> tuple[dict[str, str], list[str]]:
