@@ -329,6 +329,10 @@ def format_summary(found: dict, name: str = "NOTEBOOK.ipynb") -> str:
     return "\n".join(lines)
 
 
+def _graded_cells(notebook: dict) -> list[dict]:
+    return [c for c in notebook.get("cells", []) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
+
+
 def find_notebook(namespace: dict | None = None) -> tuple[dict | None, str]:
     """The running lesson's notebook: `(notebook as a dict, its file name)`, or `(None, "")`.
 
@@ -346,7 +350,8 @@ def find_notebook(namespace: dict | None = None) -> tuple[dict | None, str]:
             from google.colab import _message  # Colab's private API: the notebook as the browser holds it
 
             notebook = _message.blocking_request("get_ipynb", timeout_sec=10)["ipynb"]
-            return notebook, "the downloaded .ipynb"
+            if _graded_cells(notebook):  # (a copy that lost nbgrader's metadata cannot be summarised)
+                return notebook, "the downloaded .ipynb"
         except Exception:  # noqa: BLE001 - any failure: look elsewhere
             pass
     candidates = []
@@ -361,7 +366,7 @@ def find_notebook(namespace: dict | None = None) -> tuple[dict | None, str]:
             notebook = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        cells = [c for c in notebook.get("cells", []) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
+        cells = _graded_cells(notebook)
         if not cells:
             continue
         if path in candidates:
@@ -388,7 +393,7 @@ def summary(notebook: dict | None = None, namespace: dict | None = None) -> None
         name = ""
         if notebook is None and getattr(shell, "kernel", None) is not None:  # a grader's runner has no kernel
             notebook, name = find_notebook(namespace)
-        if notebook is None:
+        if notebook is None or not _graded_cells(notebook):
             failed = [run for run in _RUNS.values() if not run["ok"]]
             print(
                 f"{len(_RUNS)} cells ran in this session, {len(failed)} of them failed"

@@ -9,6 +9,7 @@ in them is searched for a line of a solution, a line of a hidden test, or an nbg
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -245,3 +246,48 @@ def test_outside_a_checkout_the_instructor_commands_ask_for_one(tmp_path, comman
     result = _cli(*command, cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "no Backprop Lab course found" in result.stderr and "--course PATH" in result.stderr
+
+
+def test_a_student_checks_a_notebook_with_the_wheel_alone(tmp_path):
+    """`backprop-lab check` (issue 15 §3) from the student wheel, outside any checkout: no course, no solutions.
+
+    The wheel is installed into a folder of its own that comes first on the path; the command runs in a
+    folder holding nothing but the student's notebook. (The worker that runs the notebook starts Python in
+    isolated mode, so it imports the package of this environment: the checks themselves come from the
+    notebook, as in the student's own install.)
+    """
+    from backprop_lab.course.synthetic import build_submission
+
+    wheel = build_wheel(ROOT, tmp_path / "wheel")
+    target = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", target, wheel],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    student = tmp_path / "student"
+    student.mkdir()
+    notebook = build_submission(Course(ROOT), "01_manual_backprop", fill=False)
+    nbformat.write(notebook, student / "01_manual_backprop.ipynb")
+    code = (
+        "import sys, backprop_lab\n"
+        "print('package:', backprop_lab.__file__, file=sys.stderr)\n"
+        "from backprop_lab.cli import main\n"
+        "sys.exit(main(['check', '01_manual_backprop.ipynb']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=student,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert f"package: {target}" in result.stderr, result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert "Visible checks: 0 of 9 pass" in result.stdout
+    assert "Unanswered (still as released, or still raising NotImplementedError): dense_forward" in result.stdout
+    assert "Screen: nothing in your code would be flagged" in result.stdout
+    assert sorted(p.name for p in student.iterdir()) == ["01_manual_backprop.ipynb"]

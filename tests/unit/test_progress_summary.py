@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import types
 
 import pytest
@@ -194,3 +195,14 @@ def test_find_notebook_prefers_the_path_the_kernel_was_given(tmp_path, monkeypat
     (tmp_path / "mine.ipynb").unlink()
     (tmp_path / "other.ipynb").unlink()
     assert progress.find_notebook({}) == (None, "")
+
+
+def test_on_colab_the_live_notebook_is_asked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    answers = [NOTEBOOK, {"cells": [{"cell_type": "code", "source": "x", "metadata": {}}]}]
+    colab = types.ModuleType("google.colab")
+    colab._message = types.SimpleNamespace(blocking_request=lambda kind, timeout_sec: {"ipynb": answers.pop(0)})
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    assert progress.find_notebook({})[0] is NOTEBOOK
+    assert progress.find_notebook({}) == (None, ""), "a copy without nbgrader's metadata is no use"
