@@ -132,3 +132,29 @@ def test_check_help_is_light():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "NOTEBOOK" in result.stdout and result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_the_last_cell_summarises_in_the_kernel(course, tmp_path):
+    """The lesson's own last cell, in a Jupyter kernel: one check passes... one fails, one exercise unanswered."""
+    from nbclient import NotebookClient
+
+    released = nbformat.read(course.lesson_path(LESSON), as_version=4)
+    stub = next(c.source for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sgd_step")
+    wrong = WRONG_DB.replace("import subprocess\n\n", "")
+    notebook = build_submission(course, LESSON, {"dense_backward": wrong, "sgd_step": stub})
+    path = tmp_path / f"{LESSON}.ipynb"
+    nbformat.write(notebook, path)  # saved before running, as JupyterLab does: the summary reads its metadata
+    for cell in notebook.cells:
+        if "experiment" in cell.metadata.get("tags", []):
+            cell.source = "pass"  # training is not what this test is about
+    NotebookClient(
+        notebook, timeout=300, allow_errors=True, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    setup = next(c for c in notebook.cells if "setup" in c.metadata.get("tags", []))
+    assert any(ENVIRONMENT_MIME in o.get("data", {}) for o in setup.outputs), setup.outputs
+    out = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
+    assert "Visible checks: 6 of 9 pass" in out, out
+    assert "PASS  dense_forward" in out and "FAIL  dense_backward: AssertionError" in out
+    assert "FAIL  sgd_step: NotImplementedError" in out
+    assert "Unanswered (the cell still raises NotImplementedError): sgd_step" in out
+    assert f"backprop-lab check {LESSON}.ipynb" in out
