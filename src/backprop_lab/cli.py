@@ -144,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="backprop-lab",
-        description="Backprop Lab instructor tools: release lessons and grade a class with nbgrader.",
+        description="Backprop Lab: check a lesson notebook before handing it in (students); release lessons "
+        "and grade a class with nbgrader (instructors).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
