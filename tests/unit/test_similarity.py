@@ -209,3 +209,12 @@ def test_respacing_a_matrix_product_keeps_the_fingerprints():
     respaced = code.replace(" @ ", "@")
     pairs = compare_answers(LESSON, CELL, {"ada": code, "ben": respaced}, threshold=0.99)
     assert [p.students for p in pairs] == [("ada", "ben")]
+
+
+def test_the_command_line_summary_stays_short():
+    from backprop_lab.grading.similarity import Pair, Similarity
+
+    pairs = [Pair(LESSON, CELL, (f"s{i}", f"t{i}"), 0.9, ("", ""), ((), ())) for i in range(30)]
+    text = Similarity(0.8, pairs, ["zoe: broken"]).summary(most=5)
+    assert "30 flagged pair(s) at threshold 0.8" in text and "s4 and t4" in text and "s5 and t5" not in text
+    assert "skipped: zoe: broken" in text and "25 more line(s) in report.html" in text

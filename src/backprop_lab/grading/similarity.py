@@ -87,15 +87,18 @@ class Similarity:
     answers: int = 0
     seconds: float = 0.0
 
-    def summary(self) -> str:
-        """A few lines for the command line: the flagged pairs and the skipped submissions."""
+    def summary(self, most: int = 20) -> str:
+        """A few lines for the command line: the `most` most similar pairs and the skipped submissions."""
         lines = [
             f"similarity: {len(self.pairs)} flagged pair(s) at threshold {self.threshold:g} "
             f"({self.answers} answers compared in {self.seconds:.1f} s)"
         ]
-        for p in self.pairs:
+        for p in self.pairs[:most]:
             lines.append(f"  {p.lesson_id} {p.grade_id}: {p.students[0]} and {p.students[1]} ({p.similarity:.0%})")
-        lines += [f"  skipped: {note}" for note in self.notes]
+        lines += [f"  skipped: {note}" for note in self.notes[:most]]
+        hidden = max(0, len(self.pairs) - most) + max(0, len(self.notes) - most)
+        if hidden:
+            lines.append(f"  ... {hidden} more line(s) in report.html")
         return "\n".join(lines)
 
 
