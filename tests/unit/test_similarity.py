@@ -218,3 +218,13 @@ def test_the_command_line_summary_stays_short():
     text = Similarity(0.8, pairs, ["zoe: broken"]).summary(most=5)
     assert "30 flagged pair(s) at threshold 0.8" in text and "s4 and t4" in text and "s5 and t5" not in text
     assert "skipped: zoe: broken" in text and "25 more line(s) in report.html" in text
+
+
+def test_student_code_is_escaped_in_the_report():
+    from backprop_lab.grading.report import similarity_section
+    from backprop_lab.grading.similarity import Pair, Similarity
+
+    code = "    x = '</pre><script>alert(1)</script>'\n    return x\n"
+    pair = Pair(LESSON, CELL, ("<b>eve</b>", "mal"), 1.0, (code, code), (((4, 20),), ((4, 20),)))
+    section = similarity_section(Similarity(0.8, [pair]))
+    assert "<script>" not in section and "&lt;script&gt;" in section and "&lt;b&gt;eve" in section
