@@ -272,4 +272,7 @@ def precheck(
         runner.close()
     result = pipeline.interpret(Submission("you", lesson_id, path), lesson, program, answer, limits)
     report.checks, report.status, report.reason = result.checks, result.status, result.reason
+    if not lesson.setup:
+        missing = "the setup cell (tagged `setup`) is missing: the grader puts it back, this check cannot"
+        report.reason = "; ".join(r for r in (report.reason, missing) if r)
     return report
