@@ -113,6 +113,60 @@ VARIANTS = {
             "test_activation_stds",
             "test_units_are_symmetric",
         ],
+        "messages": {
+            "test_he_normal": "use fan_in (the number of inputs",
+            "test_activation_stds": "one std over all N x width values",
+        },
+    },
+    "zeros-forgets-return+he-one-scalar-for-every-redraw+stds-activation-names-only+symmetry-compares-weights": {
+        "cells": {
+            "zeros_init": ZEROS_PREFIX + "    np.zeros((fan_in, fan_out), dtype=np.float32)\n",
+            "he_normal": HE_PREFIX + "    std = np.sqrt(2 / fan_in) / 0.87962566103423978\n"
+            "    rng = np.random.default_rng(seed)\n"
+            "    W = rng.normal(0, std, size=(fan_in, fan_out))\n"
+            "    while (np.abs(W) > 2 * std).any():\n"
+            "        W[np.abs(W) > 2 * std] = rng.normal(0, std)\n"
+            "    return W.astype(np.float32)\n",
+            "activation_stds": STDS_PREFIX
+            + '    act = {"tanh": tf.tanh, "relu": tf.nn.relu, "sigmoid": tf.sigmoid}[activation]\n'
+            "    h, stds = tf.convert_to_tensor(x, tf.float32), []\n"
+            "    for _ in range(depth):\n"
+            "        h = act(h @ tf.convert_to_tensor(init_fn(h.shape[1], width), tf.float32))\n"
+            "        stds.append(float(tf.math.reduce_std(h)))\n"
+            "    return stds\n",
+            "units_are_symmetric": SYMMETRY_PREFIX
+            + "    first = [l for l in model.layers if isinstance(l, keras.layers.Dense)][0]\n"
+            "    w = np.concatenate([first.kernel.numpy(), first.bias.numpy()[None, :]])\n"
+            "    return bool(np.abs(w - w[:, :1]).max() <= 1e-5 * np.abs(w).max())\n",
+        },
+        "failing": ["test_zeros_init", "test_he_normal", "test_activation_stds", "test_units_are_symmetric"],
+        "messages": {
+            "test_zeros_init": "zeros_init(3, 5) returned None: did you forget `return`?",
+            "test_he_normal": "not one scalar for all of them",
+            "test_activation_stds": "`activation` may be a callable as well as a name",
+            "test_units_are_symmetric": "equal weights, different gradients",
+        },
+    },
+    "glorot-limit-is-the-std+he-clipped-not-redrawn+stds-per-example": {
+        "cells": {
+            "glorot_uniform": GLOROT_PREFIX + "    std = np.sqrt(2 / (fan_in + fan_out))\n"
+            "    return np.random.default_rng(seed).uniform(-std, std, size=(fan_in, fan_out)).astype(np.float32)\n",
+            "he_normal": HE_PREFIX + "    std = np.sqrt(2 / fan_in) / 0.87962566103423978\n"
+            "    W = np.random.default_rng(seed).normal(0, std, size=(fan_in, fan_out))\n"
+            "    return np.clip(W, -2 * std, 2 * std).astype(np.float32)\n",
+            "activation_stds": STDS_PREFIX + "    act = keras.activations.get(activation)\n"
+            "    h, stds = tf.convert_to_tensor(x, tf.float32), []\n"
+            "    for _ in range(depth):\n"
+            "        h = act(h @ tf.convert_to_tensor(init_fn(h.shape[1], width), tf.float32))\n"
+            "        stds.append(float(tf.reduce_mean(tf.math.reduce_std(h, axis=1))))\n"
+            "    return stds\n",
+        },
+        "failing": ["test_glorot_uniform", "test_he_normal", "test_activation_stds"],
+        "messages": {
+            "test_glorot_uniform": "limit = sqrt(3) * std",
+            "test_he_normal": "Redraw, do not clip",
+            "test_activation_stds": "one std over all N x width values",
+        },
     },
     "he-stateful-tf-random-not-reproducible": {
         "cells": {
@@ -262,6 +316,8 @@ _G3 = "glorot-positive-half-only+he-scaled-by-fan-out+stds-averaged-per-unit+sym
 # Every sentence of the lesson's text and docstrings that states a requirement (must, never,
 # raise, refuse, return(s), strictly, in this order), its enforcing test cell, and a variant
 # that breaks it (CONTRIBUTING, "Every sentence is checked").
+_NO_RETURN = "zeros-forgets-return+he-one-scalar-for-every-redraw+stds-activation-names-only+symmetry-compares-weights"
+
 REQUIREMENTS = [
     {
         "says": "returns such a kernel as a float32 array",
@@ -290,7 +346,7 @@ REQUIREMENTS = [
         "variant": "symmetry-ignores-bias-gradient",
     },
     {
-        "says": "within 1e-5 of the largest gradient entry",
+        "says": "within 1e-5 times the largest absolute entry of the kernel and bias gradients together",
         "cell": "test_units_are_symmetric",
         "variant": "symmetry-absolute-tolerance",
     },
@@ -315,5 +371,15 @@ REQUIREMENTS = [
         "variant": "initializers-return-float64",
     },
     {"says": "Returns: A list of `depth` floats", "cell": "test_activation_stds", "variant": _G2},
+    {
+        "says": "Returns: A float32 array of zeros, shape (fan_in, fan_out)",
+        "cell": "test_zeros_init",
+        "variant": _NO_RETURN,
+    },
+    {
+        "says": "True when every unit's gradient (its kernel column and its bias)",
+        "cell": "test_units_are_symmetric",
+        "variant": _NO_RETURN,
+    },
     {"says": "layer 1, layer 2, ... (after the activation)", "cell": "test_activation_stds", "variant": _G1},
 ]
