@@ -173,6 +173,16 @@ _ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the st
         "it mixes float32 and float64 tensors: a tensor made in float32 meets float64 inputs; create every tensor "
         "in the dtype of the inputs (dtype=x.dtype) or tf.cast it",
     ),
+    (
+        "'str' object is not callable",
+        'a string is called as a function; a model compiled with loss="mse" keeps the string in model.loss: '
+        "use model.compute_loss(x=x, y=y, y_pred=y_pred), which works whatever the model was compiled with",
+    ),
+    (
+        "Attempt to convert a value (None)",
+        "a None where a tensor belongs; tape.gradient returns None for a variable the loss does not depend on "
+        "inside the tape: compute the forward pass and the loss inside `with tf.GradientTape() as tape:`",
+    ),
     ("has no attribute 'T'", "tensors have no .T: use tf.transpose(x), or tf.matmul(a, b, transpose_a=True)"),
     ("has no attribute 'mean'", "tensors have no .mean(): use tf.reduce_mean(x, axis=...)"),
     ("has no attribute 'sum'", "tensors have no .sum(): use tf.reduce_sum(x, axis=...)"),

@@ -149,6 +149,10 @@ def test_call_names_common_tensor_mistakes_and_lets_an_unfinished_stub_through()
         checks.call("dropout", lambda v: v * (v > 0) / 0.5, dy)
     with pytest.raises(AssertionError, match=r"mixes float32 and float64 tensors: a tensor made in float32"):
         checks.call("dropout", lambda v: v * tf.cast(v > 0, tf.float32), dy)
+    with pytest.raises(AssertionError, match=r"not callable\. Likely: a string is called as a function"):
+        checks.call("clipped_train_step", lambda loss: loss(dy, dy), "mse")
+    with pytest.raises(AssertionError, match=r"Likely: a None where a tensor belongs; tape.gradient returns None"):
+        checks.call("clipped_train_step", lambda grads: [tf.convert_to_tensor(g) for g in grads], [None])
 
     class BoolMask(keras.layers.Layer):
         def call(self, inputs):
