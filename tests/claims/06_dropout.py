@@ -38,8 +38,8 @@ CLAIMS = [
         "check": in_most_seeds("s[0.5]['train_last'] > s[0.2]['train_last'] > 3 * s[0.0]['train_last']"),
     },
     {
-        "says": "slows the rise of the validation loss, more so at rate 0.5",
-        "check": in_most_seeds("s[0.0]['rise'] > s[0.2]['rise'] > s[0.5]['rise']"),
+        "says": "slows the rise of the validation loss, at both rates",
+        "check": in_most_seeds("s[0.0]['rise'] > max(s[0.2]['rise'], s[0.5]['rise'])"),
     },
     {
         "says": "the best validation loss of every run came early",

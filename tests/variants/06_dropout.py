@@ -134,6 +134,87 @@ VARIANTS = {
         "failing": ["test_Dropout"],
         "messages": {"test_Dropout": "Dropout(1.0) was built without error"},
     },
+    "dropout-asserts-the-rate": {
+        # assert instead of raise: the student's own AssertionError must be named, not let out of the cell
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    if not 0.0 <= rate < 1.0:\n"
+                '        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")\n',
+                '    assert 0.0 <= rate < 1.0, f"dropout rate must be in [0, 1), got {rate}"\n',
+            )
+        },
+        "failing": ["test_dropout"],
+        "messages": {"test_dropout": "expected a ValueError, got AssertionError: dropout rate must be in [0, 1)"},
+    },
+    "dropout-float32-mask": {
+        # a mask made in float32 whatever x is: fine for float32 inputs, a dtype clash for float64 ones
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    return tf.where(keep, x / (1.0 - rate), tf.zeros_like(x))\n",
+                "    return x * tf.cast(keep, tf.float32) / (1.0 - rate)\n",
+            )
+        },
+        "failing": ["test_dropout"],
+        "messages": {"test_dropout": "mixes float32 and float64 tensors: a tensor made in float32"},
+    },
+    "dropout-bool-mask-not-cast": {
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    return tf.where(keep, x / (1.0 - rate), tf.zeros_like(x))\n",
+                "    return x * keep / (1.0 - rate)\n",
+            )
+        },
+        "failing": ["test_dropout", "test_Dropout"],
+        "messages": {"test_dropout": "tf.cast(mask, x.dtype) first"},
+    },
+    "dropout-numpy-mask": {
+        # a NumPy mask: works eagerly for None and int seeds, but cannot take a SeedGenerator
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    keep = keras.random.uniform(tf.shape(x), seed=seed, dtype=x.dtype) >= rate\n",
+                "    keep = np.random.default_rng(seed).random(tuple(x.shape)) >= rate\n",
+            )
+        },
+        "failing": ["test_dropout", "test_Dropout"],
+        "messages": {
+            "test_dropout": "seed=keras.random.SeedGenerator(0), which keras.random.uniform takes as its seed) fails"
+        },
+    },
+    "dropout-numpy-mask-frozen-in-graph": {
+        # NumPy only without a seed: a new mask at every eager call, one frozen mask inside tf.function
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    keep = keras.random.uniform(tf.shape(x), seed=seed, dtype=x.dtype) >= rate\n",
+                "    if seed is None:\n"
+                "        keep = np.random.random(tuple(x.shape)) >= rate\n"
+                "    else:\n"
+                "        keep = keras.random.uniform(tf.shape(x), seed=seed, dtype=x.dtype) >= rate\n",
+            )
+        },
+        "failing": ["test_dropout"],
+        "messages": {"test_dropout": "frozen into the graph"},
+    },
+    "dropout-unseeded-with-a-generator": {
+        # ints go to a stateless op, anything else to an unseeded one: a SeedGenerator is not reproducible
+        "cells": {
+            "dropout": _swap(
+                DROPOUT,
+                "    keep = keras.random.uniform(tf.shape(x), seed=seed, dtype=x.dtype) >= rate\n",
+                "    if isinstance(seed, int):\n"
+                "        u = tf.random.stateless_uniform(tf.shape(x), seed=[seed, 0], dtype=x.dtype)\n"
+                "    else:\n"
+                "        u = tf.random.uniform(tf.shape(x), dtype=x.dtype)\n"
+                "    keep = u >= rate\n",
+            )
+        },
+        "failing": ["test_dropout", "test_Dropout"],
+        "messages": {"test_dropout": "two keras.random.SeedGenerator(0) gave different first masks"},
+    },
     # --- alternative correct solution ----------------------------------------------------
     "stateless-floor-mask-and-tf-generator-layer": {
         "cells": {
@@ -145,8 +226,10 @@ VARIANTS = {
             "    x = tf.convert_to_tensor(x)\n"
             "    if isinstance(seed, int):\n"
             "        u = tf.random.stateless_uniform(tf.shape(x), seed=[seed, 0], dtype=x.dtype)\n"
-            "    else:\n"
+            "    elif seed is None:\n"
             "        u = tf.random.uniform(tf.shape(x), dtype=x.dtype)\n"
+            "    else:  # a keras.random.SeedGenerator: its next() is a stateless seed, and advances it\n"
+            "        u = tf.random.stateless_uniform(tf.shape(x), seed=seed.next(), dtype=x.dtype)\n"
             "    mask = tf.floor(1.0 - rate + u)  # 1 with probability 1 - rate\n"
             "    return x * mask / (1.0 - rate)\n",
             "Dropout": "class Dropout(keras.layers.Layer):\n"
