@@ -54,4 +54,41 @@ CLAIMS = [
         "says": "in some seeds to chance",
         "check": "assert any(results[s][1e-1]['val'] <= 0.55 for s in seeds), [results[s][1e-1]['val'] for s in seeds]",
     },
+    # The decision boundaries, drawn for seed 2 (shown_seed).
+    {
+        "says": "The decision boundaries tell the same story",
+        "check": (
+            "r = results[shown_seed]\n"
+            "assert shown_seed == 2 and r[0.0]['train'] - r[0.0]['val'] > 0.1, r\n"
+            "assert r[3e-3]['val'] == max(r[lam]['val'] for lam in lams) and r[1e-1]['val'] <= 0.55, r"
+        ),
+    },
+    {
+        "says": "without a penalty the network classifies all 50 training points correctly",
+        "check": "assert len(splits[2].x_train) == 50 and results[2][0.0]['train'] == 1.0, results[2][0.0]['train']",
+    },
+    {
+        "says": "it gives up a few of them and does better on the validation set",
+        "check": (
+            "r = results[2]\n"
+            "assert 0.85 <= r[3e-3]['train'] < r[0.0]['train'] and r[3e-3]['val'] > r[0.0]['val'] + 0.03, r"
+        ),
+    },
+    {
+        "says": "it predicts the same class everywhere, a chance-level validation accuracy",
+        "check": (
+            "model.set_weights(results[2][1e-1]['weights'])\n"
+            "points = np.concatenate([splits[2].x_train, splits[2].x_val])\n"
+            "lo, hi = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5\n"
+            "grid = np.stack(np.meshgrid(*(np.linspace(a, b, 60) for a, b in zip(lo, hi))), -1).reshape(-1, 2)\n"
+            "classes = np.unique(np.argmax(model(np.concatenate([grid, points]).astype('float32')), axis=1))\n"
+            "assert len(classes) == 1 and abs(results[2][1e-1]['val'] - 0.5) <= 0.05, (classes, results[2][1e-1])"
+        ),
+    },
+    {
+        "says": "The first seed (0) is a mild case",
+        "check": (
+            "r = results[0]\nassert 0.75 <= r[1e-1]['train'] <= 0.85 and abs(r[1e-1]['val'] - r[0.0]['val']) <= 0.03, r"
+        ),
+    },
 ]

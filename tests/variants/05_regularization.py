@@ -53,6 +53,35 @@ VARIANTS = {
             ),
         },
         "failing": ["test_l2_penalty", "test_l1_penalty", "test_regularized_train_step"],
+        "messages": {"test_l2_penalty": "tf.nn.l2_loss (or a factor 1/2) halves the sum"},
+    },
+    "l2-forgets-return+l1-forgets-lam": {
+        "cells": {
+            "l2_penalty": _swap(L2, "    return lam * total\n", "    lam * total\n"),
+            "l1_penalty": _swap(L1, "    return lam * total\n", "    return total\n"),
+        },
+        "failing": ["test_l2_penalty", "test_l1_penalty", "test_regularized_train_step"],
+        "messages": {
+            "test_l2_penalty": "returned None: did you forget `return`?",
+            "test_l1_penalty": "is the sum without lam",
+        },
+    },
+    "l2-penalizes-batch-norm-scale+l1-one-penalty-per-kernel": {
+        "cells": {
+            "l2_penalty": _swap(
+                L2,
+                '[w for w in model.trainable_weights if w.name == "kernel"]',
+                '[w for w in model.trainable_weights if w.name != "bias"]',
+            ),
+            "l1_penalty": "def l1_penalty(model, lam):\n"
+            '    kernels = [w for w in model.trainable_weights if w.name == "kernel"]\n'
+            "    return lam * tf.stack([tf.reduce_sum(tf.abs(k)) for k in kernels])\n",
+        },
+        "failing": ["test_l2_penalty", "test_l1_penalty", "test_regularized_train_step"],
+        "messages": {
+            "test_l2_penalty": "penalizes the batch-norm scale and offset (gamma, beta) too",
+            "test_l1_penalty": "sum the per-kernel penalties into one scalar",
+        },
     },
     "l2-mean-of-squares": {
         "cells": {
@@ -92,10 +121,29 @@ VARIANTS = {
             "regularized_train_step": _swap(STEP, "    return loss\n", "    return data_loss\n"),
         },
         "failing": ["test_regularized_train_step"],
+        "messages": {"test_regularized_train_step": "penalty is missing from the returned loss"},
+    },
+    "step-returns-numpy": {
+        "cells": {"regularized_train_step": _swap(STEP, "    return loss\n", "    return loss.numpy()\n")},
+        "failing": ["test_regularized_train_step"],
+        "messages": {"test_regularized_train_step": "has no .numpy()"},
+    },
+    "step-data-loss-in-float64": {
+        "cells": {
+            "regularized_train_step": _swap(
+                STEP,
+                "        loss = data_loss + penalty(model, lam)\n",
+                "        loss = tf.cast(data_loss, tf.float64) + penalty(model, lam)\n",
+            )
+        },
+        "failing": ["test_regularized_train_step"],
+        "messages": {"test_regularized_train_step": "mixes float32 and float64"},
     },
     "l2-penalty-as-python-float": {
+        # The step test compiles the step, as the experiment does; AutoGraph turns float() into tf.cast there,
+        # so only the penalty's own test, called eagerly, sees the Python float.
         "cells": {"l2_penalty": _swap(L2, "    return lam * total\n", "    return float(lam * total)\n")},
-        "failing": ["test_l2_penalty", "test_regularized_train_step"],
+        "failing": ["test_l2_penalty"],
         "messages": {"test_l2_penalty": "not a tensor"},
     },
     "step-unknown-kind-keyerror": {
@@ -122,6 +170,7 @@ VARIANTS = {
             )
         },
         "failing": ["test_regularized_train_step"],
+        "messages": {"test_regularized_train_step": "compute the loss before the update"},
     },
     "step-in-inference-mode": {
         "cells": {"regularized_train_step": _swap(STEP, "model(x, training=True)", "model(x)")},
@@ -176,6 +225,31 @@ REQUIREMENTS = [
         "says": "lam * sum of w**2 over every trainable kernel",
         "cell": "test_l2_penalty",
         "variant": "l2-mean-of-squares",
+    },
+    {
+        "says": "lam * sum of w**2 over every trainable kernel",
+        "cell": "test_l2_penalty",
+        "variant": "l2-penalizes-batch-norm-scale+l1-one-penalty-per-kernel",
+    },
+    {
+        "says": "Return a scalar tensor, so the penalty can be added to a loss inside a `tf.GradientTape`",
+        "cell": "test_l1_penalty",
+        "variant": "l2-penalizes-batch-norm-scale+l1-one-penalty-per-kernel",
+    },
+    {
+        "says": "Returns: A scalar tensor: lam * sum of w**2",
+        "cell": "test_l2_penalty",
+        "variant": "l2-forgets-return+l1-forgets-lam",
+    },
+    {
+        "says": "lam * sum of |w| over every trainable kernel",
+        "cell": "test_l1_penalty",
+        "variant": "l2-forgets-return+l1-forgets-lam",
+    },
+    {
+        "says": "The loss the step minimized, a scalar tensor",
+        "cell": "test_regularized_train_step",
+        "variant": "step-returns-numpy",
     },
     {
         "says": "lam * sum of |w| over every trainable kernel",
