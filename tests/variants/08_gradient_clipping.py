@@ -29,6 +29,7 @@ VARIANTS = {
             "    return loss, global_norm\n",
         },
         "failing": ["test_clip_by_value", "test_clip_by_norm", "test_clipped_train_step"],
+        "messages": {"test_clipped_train_step": "did you apply the clipped gradients?"},
     },
     "value-clips-to-zero-floor+norm-per-row+step-hardcodes-mse": {
         "cells": {
@@ -61,8 +62,97 @@ VARIANTS = {
             "    return model.compute_loss(x=x, y=y, y_pred=model(x)), global_norm\n",
         },
         "failing": ["test_clip_by_norm", "test_clipped_train_step"],
+        "messages": {"test_clip_by_norm": "clip_by_norm of an all-zero gradient contains NaN"},
+    },
+    # --- clipped_train_step ----------------------------------------------------------
+    "step-clips-each-tensor-by-its-norm": {
+        "cells": {
+            "clipped_train_step": STEP_PREFIX + "    with tf.GradientTape() as tape:\n"
+            "        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    global_norm = tf.linalg.global_norm(grads)\n"
+            "    clipped = [clip_by_norm(g, max_norm) for g in grads]\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": ["test_clipped_train_step"],
+        "messages": {"test_clipped_train_step": "global clipping scales every tensor by the same factor"},
+    },
+    "step-calls-model-loss": {
+        # fine with a loss object, a TypeError with a model compiled with loss="mse"
+        "cells": {
+            "clipped_train_step": STEP_PREFIX + "    with tf.GradientTape() as tape:\n"
+            "        loss = model.loss(y, model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    clipped, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": ["test_clipped_train_step"],
+        "messages": {"test_clipped_train_step": "a string is called as a function"},
+    },
+    "step-returns-python-floats": {
+        # fine eagerly, but float(...) fails inside the experiment's tf.function
+        "cells": {
+            "clipped_train_step": STEP_PREFIX + "    with tf.GradientTape() as tape:\n"
+            "        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    clipped, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return float(loss.numpy()), float(global_norm)\n",
+        },
+        "failing": ["test_clipped_train_step"],
+        "messages": {"test_clipped_train_step": "returned the loss as a Python float"},
+    },
+    "step-loss-outside-the-tape": {
+        "cells": {
+            "clipped_train_step": STEP_PREFIX + "    with tf.GradientTape() as tape:\n"
+            "        y_pred = model(x, training=True)\n"
+            "    loss = model.compute_loss(x=x, y=y, y_pred=y_pred)  # outside the tape: not recorded\n"
+            "    grads = tape.gradient(loss, model.trainable_variables)\n"
+            "    clipped, global_norm = clip_by_global_norm(grads, max_norm)\n"
+            "    optimizer.apply_gradients(zip(clipped, model.trainable_variables))\n"
+            "    return loss, global_norm\n",
+        },
+        "failing": ["test_clipped_train_step"],
+        "messages": {"test_clipped_train_step": "a None where a tensor belongs"},
     },
     # --- clip_by_global_norm (cascades into test_clipped_train_step) ---------------
+    "global-returns-only-the-list": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
+            "    global_norm = tf.linalg.global_norm(grads)\n"
+            "    scale = max_norm / tf.maximum(global_norm, max_norm)\n"
+            "    scale = tf.where(tf.math.is_finite(global_norm), scale, tf.constant(np.nan, global_norm.dtype))\n"
+            "    return [g * scale for g in grads]\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+        "messages": {"test_clip_by_global_norm": "(only the clipped list?): return (clipped_list, global_norm)"},
+    },
+    "global-returns-norm-first": {
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
+            "    global_norm = tf.linalg.global_norm(grads)\n"
+            "    scale = max_norm / tf.maximum(global_norm, max_norm)\n"
+            "    scale = tf.where(tf.math.is_finite(global_norm), scale, tf.constant(np.nan, global_norm.dtype))\n"
+            "    return global_norm, [g * scale for g in grads]\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+        "messages": {
+            "test_clip_by_global_norm": "returned (global_norm, clipped_list): return (clipped_list, global_norm)"
+        },
+    },
+    "global-in-numpy-float64": {
+        # right values for float64 arrays, but NumPy cannot run on the symbolic tensors of a tf.function
+        "cells": {
+            "clip_by_global_norm": GLOBAL_PREFIX + "    arrays = [np.asarray(g, dtype=np.float64) for g in grads]\n"
+            "    global_norm = np.sqrt(sum(np.sum(a * a) for a in arrays))\n"
+            "    scale = max_norm / max(global_norm, max_norm) if np.isfinite(global_norm) else np.nan\n"
+            "    return [a * scale for a in arrays], global_norm\n",
+        },
+        "failing": ["test_clip_by_global_norm", "test_clipped_train_step"],
+        "messages": {"test_clip_by_global_norm": "fails inside tf.function on float32 tensors"},
+    },
     "global-clips-each-tensor-separately": {
         "cells": {
             "clip_by_global_norm": GLOBAL_PREFIX + "    grads = [tf.convert_to_tensor(g) for g in grads]\n"
