@@ -52,11 +52,12 @@ def run_demo(
     """
     from backprop_lab.grading.pipeline import grade
     from backprop_lab.grading.report import write_report
+    from backprop_lab.grading.similarity import check_class
 
     course = course or Course.locate()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     submissions = assemble_class(course, out / "submissions")
     results = grade(submissions, out, course=course, workers=workers, sandboxed=sandboxed, on_result=on_result)
-    write_report(out)
+    write_report(out, similarity=check_class(submissions, course))
     return results

@@ -47,6 +47,7 @@ def _broken_submissions() -> dict[str, str]:
         "invalid-json": '{"cells": [ this is not json',
         "empty-file": "",
         "not-a-notebook": json.dumps({"hello": "world"}),
+        "json-list-not-a-notebook": "[]",
     }
 
 
@@ -147,6 +148,7 @@ def test_stderr_output_and_warnings_cost_no_points(corpus):
         ("invalid-json", "invalid_notebook", "not valid notebook JSON"),
         ("empty-file", "empty", "the file is empty"),
         ("not-a-notebook", "invalid_notebook", "not a valid notebook"),
+        ("json-list-not-a-notebook", "invalid_notebook", "not a notebook"),
     ],
 )
 def test_broken_files_get_a_status_and_reason(corpus, name, status, reason):
@@ -242,4 +244,5 @@ def test_demo_sets_up_the_sandbox_and_shows_reference_release_and_partial_scores
     partial = [row for name, row in results.items() if name not in {"reference", "untouched"}]
     assert len(partial) >= 3
     assert all(0 < float(r["score"]) < float(r["max_score"]) and r["status"] == "graded" for r in partial)
-    assert "Class report" in (tmp_path / "demo" / "report.html").read_text()
+    report = (tmp_path / "demo" / "report.html").read_text()
+    assert "Class report" in report and "Answers that look copied" in report and "Not checked" not in report

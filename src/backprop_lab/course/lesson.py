@@ -150,6 +150,8 @@ def notebook_problem(path: Path) -> str:
     try:
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
+    except (AttributeError, TypeError, KeyError) as err:  # JSON, but not shaped like a notebook (`[]`)
+        return f"not a notebook: {type(err).__name__}: {str(err)[:200]}"
     except (ValueError, UnicodeDecodeError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         return f"not valid notebook JSON: {first[:200]}"
