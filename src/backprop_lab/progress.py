@@ -274,17 +274,21 @@ def summarize(notebook: dict, namespace: dict, runs: dict[str, dict] | None = No
         runs: normalised source -> outcome of the cells run (`watch`'s record when None).
 
     Returns:
-        `{"checks": [(name, points, status, message)], "unanswered": [...], "not_run": [...]}`:
-        status is "passed", "failed" or "not run"; `not_run` lists exercises whose cell has not run.
+        `{"checks": [(name, points, status, message)], "unanswered": [...], "not_run": [...],
+        "flagged": [...]}`: status is "passed", "failed" or "not run"; `not_run` lists exercises
+        whose cell has not run; `flagged`, what the grader's screen would flag in the answer cells.
     """
+    from backprop_lab.screen import findings
+
     runs = _RUNS if runs is None else runs
-    checks, unanswered, not_run = [], [], []
+    checks, unanswered, not_run, flagged = [], [], [], []
     for cell in notebook.get("cells", []):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.get("cell_type") != "code" or not meta.get("grade_id"):
             continue
         source, grade_id = _source_text(cell), meta["grade_id"]
         if meta.get("solution"):
+            flagged += findings(source, f"cell {grade_id}")
             names = _defined_names(source)
             if names and all(name in namespace for name in names):
                 if any(_stub(namespace[name]) for name in names):
@@ -298,7 +302,7 @@ def summarize(notebook: dict, namespace: dict, runs: dict[str, dict] | None = No
             status = "not run" if outcome is None else "passed" if outcome["ok"] else "failed"
             message = outcome["error"] if outcome and not outcome["ok"] else ""
             checks.append((grade_id.removeprefix("test_"), float(meta.get("points") or 0), status, message))
-    return {"checks": checks, "unanswered": unanswered, "not_run": not_run}
+    return {"checks": checks, "unanswered": unanswered, "not_run": not_run, "flagged": flagged}
 
 
 def format_summary(found: dict, name: str = "NOTEBOOK.ipynb") -> str:
@@ -323,6 +327,11 @@ def format_summary(found: dict, name: str = "NOTEBOOK.ipynb") -> str:
         lines.append("Unanswered (the cell still raises NotImplementedError): " + ", ".join(found["unanswered"]))
     if found["not_run"]:
         lines.append("Answer cells not run in this session: " + ", ".join(found["not_run"]))
+    if found.get("flagged"):
+        lines.append(
+            "The grader's screen would flag this code and withhold the score for review "
+            "(no exercise needs it): " + "; ".join(found["flagged"])
+        )
     if not found["unanswered"] and checks and len(passed) == len(checks):
         lines.append("Every visible check passes. The grader also runs hidden checks on other inputs.")
     lines.append(HAND_IN_HINT.format(name=name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import lesson_class, load_variants, selected_lessons
 
-from backprop_lab.grading import screen as scan
+from backprop_lab import screen as scan
 from backprop_lab.grading.assembly import assemble
 
 

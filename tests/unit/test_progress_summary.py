@@ -206,3 +206,15 @@ def test_on_colab_the_live_notebook_is_asked_for(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", colab)
     assert progress.find_notebook({})[0] is NOTEBOOK
     assert progress.find_notebook({}) == (None, ""), "a copy without nbgrader's metadata is no use"
+
+
+def test_the_summary_says_what_the_graders_screen_would_flag():
+    patched = _code("square", ANSWER + "import numpy as np\nnp.allclose = lambda *a, **k: True\n", solution=True)
+    cells = [patched if c["metadata"].get("nbgrader", {}).get("grade_id") == "square" else c for c in NOTEBOOK["cells"]]
+    notebook = {"cells": cells}
+    found = progress.summarize(notebook, _namespace(), {})
+    assert found["flagged"] and all(f.startswith("cell square:") for f in found["flagged"]), found["flagged"]
+    assert "np.allclose" in " ".join(found["flagged"])
+    text = progress.format_summary(found)
+    assert "The grader's screen would flag this code and withhold the score" in text
+    assert progress.summarize(NOTEBOOK, _namespace(), {})["flagged"] == []

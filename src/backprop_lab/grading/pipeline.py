@@ -206,8 +206,8 @@ def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
 
 
 def screen(program) -> list[str]:
-    """What the screen (`grading.screen.findings`) flags in a program's student cells, one sentence each."""
-    from backprop_lab.grading.screen import findings
+    """What the screen (`backprop_lab.screen.findings`) flags in a program's student cells, one sentence each."""
+    from backprop_lab.screen import findings
 
     return [
         f
