@@ -9,6 +9,8 @@ fails test_EarlyStoppingCallback when the callback's scripted logs reach it.
 STOPPER_HEAD = (
     "class EarlyStopper:\n"
     "    def __init__(self, patience, min_delta=0.0, mode='min'):\n"
+    "        if mode not in ('min', 'max'):\n"
+    "            raise ValueError(f'mode must be min or max, got {mode!r}')\n"
     "        self.patience, self.min_delta, self.mode = patience, abs(min_delta), mode\n"
     "        self.best, self.best_epoch, self.wait, self.epoch = None, 0, 0, -1\n"
     "\n"
@@ -63,6 +65,15 @@ CALLBACK_END = (
     "            self.model.set_weights(self.best_weights)\n"
 )
 
+MODE_BY_NAME_INIT = CALLBACK_INIT.replace(
+    "        self.restore_best_weights = restore_best_weights\n",
+    "        self.restore_best_weights = restore_best_weights\n"
+    "        self.mode = 'max' if ('acc' in monitor or 'auc' in monitor) else 'min'\n",
+)
+MODE_BY_NAME_BEGIN = CALLBACK_BEGIN.replace(
+    "EarlyStopper(self.patience, self.min_delta)", "EarlyStopper(self.patience, self.min_delta, self.mode)"
+)
+
 VARIANTS = {
     # --- EarlyStopper -------------------------------------------------------------
     "stopper-counts-a-tie-as-improvement": {
@@ -98,6 +109,10 @@ VARIANTS = {
         "cells": {
             "EarlyStopper": stopper(
                 "(value > self.best + self.min_delta) if self.mode == 'max' else (value < self.best - self.min_delta)"
+            ).replace(
+                "        if mode not in ('min', 'max'):\n"
+                "            raise ValueError(f'mode must be min or max, got {mode!r}')\n",
+                "",
             )
         },
         "failing": ["test_EarlyStopper"],
@@ -140,6 +155,7 @@ VARIANTS = {
             "\n" + CALLBACK_EPOCH_END + "\n" + CALLBACK_END
         },
         "failing": ["test_EarlyStoppingCallback"],
+        "messages": {"test_EarlyStoppingCallback": "Did you reset the state in on_train_begin?"},
     },
     "callback-keeps-live-weight-references": {
         "cells": {
@@ -217,6 +233,63 @@ VARIANTS = {
             + CALLBACK_END
         },
         "failing": ["test_EarlyStoppingCallback"],
+    },
+    "callback-keyerror-on-missing-monitor": {
+        "cells": {
+            "EarlyStoppingCallback": MODE_BY_NAME_INIT
+            + "\n"
+            + MODE_BY_NAME_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END.replace(
+                "        value = (logs or {}).get(self.monitor)\n        if value is None:\n            return\n",
+                "        value = logs[self.monitor]\n",
+            )
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+        "messages": {"test_EarlyStoppingCallback": "raised KeyError: 'val_loss' for an epoch whose logs have no"},
+    },
+    "callback-never-sets-stop-training": {
+        # sets the flag on the callback instead of the model: fit never stops
+        "cells": {
+            "EarlyStoppingCallback": MODE_BY_NAME_INIT
+            + "\n"
+            + MODE_BY_NAME_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END.replace("self.model.stop_training = True", "self.stop_training = True")
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+        "messages": {
+            "test_EarlyStoppingCallback": "It never stopped: read 'val_loss' from the logs, and set "
+            "self.model.stop_training = True"
+        },
+    },
+    "callback-max-only-for-accuracy": {
+        # "max" for "accuracy" only: a rising val_auc is read as a loss
+        "cells": {
+            "EarlyStoppingCallback": MODE_BY_NAME_INIT.replace(
+                "('acc' in monitor or 'auc' in monitor)", "('accuracy' in monitor)"
+            )
+            + "\n"
+            + MODE_BY_NAME_BEGIN
+            + "\n"
+            + CALLBACK_EPOCH_END
+            + "\n"
+            + CALLBACK_END
+        },
+        "failing": ["test_EarlyStoppingCallback"],
+    },
+    "stopper-best-epoch-none-before-first-update": {
+        "cells": {
+            "EarlyStopper": stopper(MIN_RULE).replace(
+                "self.best, self.best_epoch, self.wait, self.epoch = None, 0, 0, -1",
+                "self.best, self.best_epoch, self.wait, self.epoch = None, None, 0, -1",
+            )
+        },
+        "failing": ["test_EarlyStopper"],
     },
     # --- alternative correct solutions --------------------------------------------
     "sign-flip-stopper-and-standalone-callback": {
