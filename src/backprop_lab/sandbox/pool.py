@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from backprop_lab.sandbox import bwrap as sandbox
 from backprop_lab.sandbox.bwrap import bwrap_path
@@ -180,7 +180,8 @@ class WorkerPool:
         log.warning("replacing a grading worker: %s", why)
         worker.close()
         with self._lock:
-            self._all.remove(worker)
+            if worker in self._all:  # stop_running() or close() may have dropped it already
+                self._all.remove(worker)
             self.replaced += 1
 
     def _take(self) -> Worker:
@@ -232,15 +233,31 @@ def run_jobs(
     if scheduler:
         yield from _run_on_dask(jobs, scheduler, sandboxed)
         return
-    futures = {workers.submit(job): tag for tag, job in jobs}
+    # Finished futures arrive on a queue that the main thread polls: a Ctrl-C then lands in a plain
+    # wait, never inside `as_completed`, whose locks an interrupt can leave held (cancel() then hangs).
+    finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
+    futures = {}
+    for tag, job in jobs:
+        future = workers.submit(job)
+        futures[future] = tag
+        future.add_done_callback(finished.put)
     try:
-        for future in as_completed(futures):
+        for _ in range(len(futures)):
+            future = _next_finished(finished)
             yield futures[future], future.result()
     finally:  # also on Ctrl-C: drop the queued jobs and stop the running ones now, not after the batch
         for future in futures:
             future.cancel()
         if not all(future.done() for future in futures):
             workers.stop_running()
+
+
+def _next_finished(finished: queue.SimpleQueue) -> Future:
+    while True:
+        try:
+            return finished.get(timeout=0.2)
+        except queue.Empty:
+            continue
 
 
 _dask_pools: dict[tuple, WorkerPool] = {}
