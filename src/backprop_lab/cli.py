@@ -323,9 +323,19 @@ INSTRUCTOR_MODULES = {"nbgrader", "nbformat", "nbclient", "IPython", "distribute
 """Installed by `pip install "backprop-lab[instructor]"`; a student's install does without them."""
 
 
+def _accept_ctrl_c() -> None:
+    """Unblocks SIGINT, which a parent may have left blocked in the signal mask every child inherits:
+    an interrupted `grade` must stop at once, not after its running notebooks' time limits."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def main(argv=None) -> int:
     """Entry point of the `backprop-lab` command."""
     args = None
+    _accept_ctrl_c()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
