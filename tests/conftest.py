@@ -26,6 +26,37 @@ TIERS = ("unit", "course", "integration", "e2e")
 """Test tiers, one folder each under tests/: a test is marked with the folder it lives in."""
 
 
+def _tier_can_match(markexpr: str, tier: str) -> bool:
+    """Whether `-m markexpr` can select a test of `tier` (whatever other markers the test has)."""
+    import itertools
+    import re
+
+    from _pytest.mark.expression import Expression
+
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", markexpr)) - {"and", "or", "not", *TIERS})
+    if len(others) > 8:
+        return True
+    expression = Expression.compile(markexpr)
+    for values in itertools.product((False, True), repeat=len(others)):
+        chosen = {tier} | {name for name, on in zip(others, values, strict=True) if on}
+        if expression.evaluate(lambda name, _chosen=chosen, **_: name in _chosen):
+            return True
+    return False
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`pytest -m unit` does not import the other tiers' modules (they import TensorFlow, nbclient...):
+    a tier's folder is skipped when the marker expression cannot select anything in it."""
+    markexpr = config.getoption("markexpr", "")
+    path = Path(collection_path)
+    if not markexpr or path.parent != Path(__file__).parent or path.name not in TIERS:
+        return None
+    try:
+        return True if not _tier_can_match(markexpr, path.name) else None
+    except (ImportError, SyntaxError, ValueError, TypeError):  # pytest's own parser will report a bad expression
+        return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
