@@ -1,6 +1,6 @@
 """The `backprop-lab` command: a thin layer over the Python API.
 
-Every default comes from the API (`grader.default_workers`, `grader.DEFAULT_TIMEOUT`,
+Every default comes from the API (`grader.default_workers`, `precheck.DEFAULT_TIMEOUT`,
 `demo.DEFAULT_OUT`), so the command line and the library cannot drift apart.
 """
 
@@ -141,6 +141,7 @@ def cmd_report(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from backprop_lab import demo
     from backprop_lab.grading import pipeline as grader
+    from backprop_lab.grading import precheck
 
     parser = argparse.ArgumentParser(
         prog="backprop-lab",
@@ -227,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout",
         type=int,
-        default=600,
+        default=precheck.DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="longest the notebook may run (default: %(default)s)",
     )
