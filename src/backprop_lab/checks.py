@@ -351,6 +351,8 @@ def _diagnose_shape(name: str, actual: np.ndarray, expected: np.ndarray) -> str:
     message = f"{name} has shape {actual.shape} but should have shape {expected.shape}"
     if actual.shape == expected.shape[::-1] and actual.ndim == 2:
         return message + ": it looks transposed (check the order of the matrix product)."
+    if expected.ndim == 1 and actual.shape == (1, expected.shape[0]):  # before the batch-axis case: (1, D)
+        return message + ": the sum kept the reduced axis (keepdims=True); use keepdims=False (or reshape)."
     if actual.ndim == expected.ndim + 1 and actual.shape[1:] == expected.shape:
         return (
             message + ": it still has the batch axis; sum (or average) over axis 0 "
@@ -360,8 +362,6 @@ def _diagnose_shape(name: str, actual: np.ndarray, expected: np.ndarray) -> str:
         return message + ": it has an extra last axis; reduce over the last axis."
     if actual.size == 1 and expected.size != 1:
         return message + ": it was reduced to a single number; keep one value per entry."
-    if expected.ndim == 1 and actual.shape == (1, expected.shape[0]):
-        return message + ": use keepdims=False (or reshape) so it is a vector."
     return message + "."
 
 
@@ -449,6 +449,15 @@ def assert_gradients_match(
     error = relative_error(a, e)
     if error > tol:
         detail = diagnose(name, a, e, batch_size=batch_size)
+        if not detail:  # within diagnose's rtol 1e-5: float32 round-off, not a wrong formula
+            detail = (
+                f"{name} is close to the expected value but not within the tolerance of a float64 gradient check: "
+                "was it computed in float32 (tf.constant(..., tf.float32), a cast, float32 weights)? "
+                "The check needs float64 throughout."
+            )
+        stated = f"(relative error {error:.3g})"  # diagnose's own mention: state the error once
+        if stated in detail:
+            raise AssertionError(detail.replace(stated, f"(relative error {error:.3g} > {tol:g})", 1))
         raise AssertionError(f"{detail} (relative error {error:.3g} > {tol:g})")
 
 

@@ -196,3 +196,31 @@ def test_call_compiled_names_numpy_on_a_symbolic_tensor_and_a_float64_constant()
         checks.call_compiled("step", lambda v: tf.reduce_sum(v).numpy(), x)
     with pytest.raises(AssertionError, match="mixes float32 and float64 tensors: a tensor made in float64"):
         checks.call_compiled("step", lambda v: v + tf.constant(1.0, tf.float64), x)
+
+
+def test_a_gradient_close_but_outside_the_float64_tolerance_is_named_and_suspects_float32():
+    a = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(AssertionError) as info:
+        checks.assert_gradients_match("dgamma", a * (1 + 1e-6), a)
+    message = str(info.value)
+    assert message.startswith("dgamma is close to the expected value")
+    assert "float32" in message and "float64" in message
+    assert message.count("relative error") == 1 and "> 1e-07" in message
+
+
+def test_a_gradient_message_states_the_relative_error_once():
+    a = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(AssertionError) as info:
+        checks.assert_gradients_match("dx", np.array([1.0, 2.5, 3.0]), a)
+    message = str(info.value)
+    assert message.startswith("dx differs from the expected value")
+    assert message.count("relative error") == 1 and "> 1e-07" in message
+
+
+def test_a_sum_with_keepdims_is_named_before_the_batch_axis():
+    with pytest.raises(AssertionError, match=r"dgamma has shape \(1, 3\) .*keepdims=False"):
+        checks.assert_gradients_match("dgamma", np.ones((1, 3)), np.ones(3))
+    with pytest.raises(AssertionError, match="keepdims=False"):
+        checks.assert_shape("dgamma", np.ones((1, 3)), (3,))
+    with pytest.raises(AssertionError, match="still has the batch axis"):
+        checks.assert_shape("dgamma", np.ones((5, 3)), (3,))
