@@ -183,6 +183,18 @@ _ERROR_HINTS = [  # (a fragment of TensorFlow's or Python's message, what the st
         "a None where a tensor belongs; tape.gradient returns None for a variable the loss does not depend on "
         "inside the tape: compute the forward pass and the loss inside `with tf.GradientTape() as tape:`",
     ),
+    (
+        "must have the same dtype, got tf.float",
+        "it mixes float32 and float64 tensors: a TensorFlow operation on Python numbers alone "
+        "(tf.sqrt(1 - beta_2 ** t) with a Python t, tf.constant(0.9)) makes float32, and TensorFlow never "
+        "converts between float dtypes for you; tf.cast such values to the dtype of the inputs (tf.cast(v, x.dtype))",
+    ),
+    (
+        "to EagerTensor of dtype int",
+        "an integer tensor meets a float number: a TensorFlow operation on Python ints (tf.minimum(step, "
+        "decay_steps), tf.constant(3)) makes an int32 tensor, and TensorFlow does not turn it into a float for "
+        "you; tf.cast(step, tf.float32) first (or tf.float64)",
+    ),
     ("has no attribute 'T'", "tensors have no .T: use tf.transpose(x), or tf.matmul(a, b, transpose_a=True)"),
     ("has no attribute 'mean'", "tensors have no .mean(): use tf.reduce_mean(x, axis=...)"),
     ("has no attribute 'sum'", "tensors have no .sum(): use tf.reduce_sum(x, axis=...)"),

@@ -224,3 +224,15 @@ def test_a_sum_with_keepdims_is_named_before_the_batch_axis():
         checks.assert_shape("dgamma", np.ones((1, 3)), (3,))
     with pytest.raises(AssertionError, match="still has the batch axis"):
         checks.assert_shape("dgamma", np.ones((5, 3)), (3,))
+
+
+def test_call_names_python_numbers_made_float32_and_an_int_tensor_meeting_a_float():
+    param = np.ones(3)  # float64, as lesson 07's first checks pass it
+
+    def adam_lr_t(p, t):  # a Python t: tf.sqrt makes float32, which then meets the float64 parameter
+        return p - tf.sqrt(1 - 0.999**t) / tf.sqrt(p)
+
+    with pytest.raises(AssertionError, match=r"got tf.float32 != tf.float64\. Likely: .*Python numbers alone"):
+        checks.call("adam_update", adam_lr_t, param, 1)
+    with pytest.raises(AssertionError, match=r"EagerTensor of dtype int32\. Likely: an integer tensor meets a float"):
+        checks.call("cosine_decay", lambda step: tf.cos(np.pi * tf.minimum(step, 100) / 100), 3)
