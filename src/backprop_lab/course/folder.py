@@ -118,7 +118,12 @@ class Course:
         return self.lessons_dir / lesson_id / f"{lesson_id}.ipynb"
 
     def lesson(self, lesson_id: str) -> Lesson:
-        """The lesson read from its source and, when released, its student version."""
-        from backprop_lab.course.lesson import Lesson
+        """The lesson read from its source and, when released, its student version.
 
-        return Lesson.load(lesson_id, self.solution_path(lesson_id), self.lesson_path(lesson_id))
+        Raises:
+            UserError: the source is not a notebook, or its nbgrader metadata is broken.
+        """
+        from backprop_lab.course.lesson import Lesson, read_source
+
+        path = self.solution_path(lesson_id)
+        return Lesson.load(lesson_id, path, self.lesson_path(lesson_id), source=read_source(path))

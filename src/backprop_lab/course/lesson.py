@@ -72,12 +72,20 @@ class Lesson:
         return {c.grade_id: c.source for c in self.cells if c.kind == "answer"}
 
     @classmethod
-    def load(cls, lesson_id: str, source_path: Path, release_path: Path | None = None) -> Lesson:
-        """Reads a lesson's source, and its release when there is one."""
+    def load(cls, lesson_id: str, source_path: Path, release_path: Path | None = None, *, source=None) -> Lesson:
+        """Reads a lesson's source, and its release when there is one.
+
+        Args:
+            lesson_id: the lesson.
+            source_path: its instructor notebook (or any notebook carrying its cells).
+            release_path: its student version, when released.
+            source: the notebook at `source_path`, when the caller has already read it.
+        """
         import nbformat
 
         source_path = Path(source_path)
-        source = nbformat.read(source_path, as_version=4)
+        if source is None:
+            source = nbformat.read(source_path, as_version=4)
         cells, hidden = [], set()
         setup = next((c.source for c in source.cells if "setup" in c.metadata.get("tags", [])), "")
         for cell in source.cells:
@@ -141,29 +149,58 @@ def hidden_line_numbers(source: str) -> frozenset[int]:
     return frozenset(numbers)
 
 
-def notebook_problem(path: Path) -> str:
-    """Returns why `path` is not a gradable notebook, or an empty string."""
+def load_notebook(path: Path):
+    """Reads and validates a notebook once.
+
+    Returns:
+        `(notebook, "")`, or `(None, why path is not a gradable notebook)`.
+    """
     import nbformat  # instructor-only dependency: imported when needed
 
     if path.stat().st_size == 0:
-        return "the file is empty"
+        return None, "the file is empty"
     try:
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
     except (AttributeError, TypeError, KeyError) as err:  # JSON, but not shaped like a notebook (`[]`)
-        return f"not a notebook: {type(err).__name__}: {str(err)[:200]}"
+        return None, f"not a notebook: {type(err).__name__}: {str(err)[:200]}"
     except (ValueError, UnicodeDecodeError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return f"not valid notebook JSON: {first[:200]}"
+        return None, f"not valid notebook JSON: {first[:200]}"
     except nbformat.ValidationError as err:
-        return f"not a valid notebook: {err.message[:200]}"
+        return None, f"not a valid notebook: {err.message[:200]}"
     if not any(c.cell_type == "code" for c in notebook.cells):
-        return "the notebook has no code cells"
-    return ""
+        return None, "the notebook has no code cells"
+    return notebook, ""
 
 
-def grading_metadata_problems(path: Path) -> list[str]:
+def notebook_problem(path: Path) -> str:
+    """Returns why `path` is not a gradable notebook, or an empty string."""
+    return load_notebook(path)[1]
+
+
+def read_source(path: Path):
+    """An instructor notebook, read once and checked.
+
+    Raises:
+        UserError: the file is not a notebook, or its nbgrader metadata is broken.
+    """
+    from backprop_lab.errors import UserError
+
+    notebook, problem = load_notebook(path)
+    if problem:
+        raise UserError(f"{path} is broken ({problem}). Fix it, or restore it with git.")
+    problems = grading_metadata_problems(notebook)
+    if problems:
+        raise UserError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
+    return notebook
+
+
+def grading_metadata_problems(notebook) -> list[str]:
     """Problems in an instructor notebook's nbgrader metadata that nbgrader reports poorly.
+
+    Args:
+        notebook: the notebook (an `nbformat.NotebookNode`), or its path.
 
     Returns:
         One sentence per problem: a duplicated grade id, an unknown schema
@@ -171,9 +208,11 @@ def grading_metadata_problems(path: Path) -> list[str]:
     """
     import nbformat
 
+    if isinstance(notebook, (str, Path)):
+        notebook = nbformat.read(notebook, as_version=4)
     seen: set[str] = set()
     problems = []
-    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+    for index, cell in enumerate(notebook.cells):
         meta = cell.metadata.get("nbgrader")
         if not meta:
             continue

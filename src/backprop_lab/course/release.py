@@ -10,19 +10,13 @@ from pathlib import Path
 from backprop_lab.course import nbgrader_bridge
 from backprop_lab.course.config import CourseConfig, load_config
 from backprop_lab.course.folder import Course
-from backprop_lab.course.lesson import grading_metadata_problems, notebook_problem
+from backprop_lab.course.lesson import read_source
 from backprop_lab.errors import UserError
 
 
 def check_source(course: Course, lesson_id: str) -> None:
     """Raises `UserError` naming what is wrong with a lesson's instructor notebook."""
-    path = course.solution_path(lesson_id)
-    problem = notebook_problem(path)
-    if problem:
-        raise UserError(f"{path} is broken ({problem}). Fix it, or restore it with git.")
-    problems = grading_metadata_problems(path)
-    if problems:
-        raise UserError(f"{path} has broken nbgrader metadata: " + "; ".join(problems))
+    read_source(course.solution_path(lesson_id))
 
 
 COLAB_BADGE = re.compile(r"https://colab\.research\.google\.com/github/[^)\s\"']+?/lessons/(?=[^)\s\"']+\.ipynb)")

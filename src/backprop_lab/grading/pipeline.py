@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_lab.course.folder import Course
-from backprop_lab.course.lesson import Lesson, hidden_line_numbers, notebook_problem
+from backprop_lab.course.lesson import Lesson, hidden_line_numbers, load_notebook
 from backprop_lab.errors import UserError
 from backprop_lab.grading import results as cache
 from backprop_lab.grading.results import CheckResult, GradeResult
@@ -146,13 +146,8 @@ def grade(
 
 def plan(submissions: Path, out: Path, course: Course, lesson: str | None) -> Plan:
     """Discovers the submissions, reads every lesson once, and sorts what must run from what need not."""
-    from backprop_lab.course.release import check_source
-
     found = discover(submissions, course, lesson, out / ".work")
-    lessons = {}
-    for lesson_id in course.lesson_ids():
-        check_source(course, lesson_id)
-        lessons[lesson_id] = course.lesson(lesson_id)
+    lessons = {lesson_id: course.lesson(lesson_id) for lesson_id in course.lesson_ids()}  # each source read once
     the_plan = Plan(course, lessons, submitted={(s.student_id, s.lesson_id): s.timestamp for s in found})
     for sub in found:
         les = lessons.get(sub.lesson_id)
@@ -172,17 +167,14 @@ def plan(submissions: Path, out: Path, course: Course, lesson: str | None) -> Pl
 
 def check(sub: Submission, lesson: Lesson | None, lessons: dict[str, Lesson]):
     """The program to run for a submission, or the `GradeResult` that says why it cannot run."""
-    import nbformat
-
     from backprop_lab.grading.assembly import assemble, lesson_of
 
     if sub.problem or lesson is None:
         return _problem_result(sub)
-    problem = notebook_problem(sub.path)
+    notebook, problem = load_notebook(sub.path)
     if problem:
         status = "empty" if problem in ("the file is empty", "the notebook has no code cells") else "invalid_notebook"
         return _failed(sub, lesson, status, problem)
-    notebook = nbformat.read(sub.path, as_version=4)
     owner = lesson_of(notebook, lessons)
     if owner is None:
         return _failed(

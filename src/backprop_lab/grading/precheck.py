@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from backprop_lab.course.lesson import HIDDEN, Lesson, LessonCell, hidden_line_numbers, notebook_problem
+from backprop_lab.course.lesson import HIDDEN, Lesson, LessonCell, hidden_line_numbers, load_notebook
 from backprop_lab.errors import UserError
 from backprop_lab.grading.results import CheckResult
 
@@ -124,17 +124,14 @@ def read_notebook(path: str | Path):
     Raises:
         UserError: the file is missing, not a notebook, or not a lesson of this course.
     """
-    import nbformat
-
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     if path.suffix != ".ipynb":
         raise UserError(f"{path} is not a notebook (.ipynb): give the lesson notebook you saved")
-    problem = notebook_problem(path)
+    notebook, problem = load_notebook(path)
     if problem:
         raise UserError(f"{path} cannot be checked: {problem}")
-    notebook = nbformat.read(path, as_version=4)
     meta = [c.metadata.get("nbgrader", {}) for c in notebook.cells]
     if not any(m.get("grade") for m in meta):
         raise UserError(
