@@ -16,6 +16,7 @@ redrawn, at most every `min_interval` seconds, and once at the end.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -347,7 +348,8 @@ def find_notebook(namespace: dict | None = None) -> tuple[dict | None, str]:
 
     Looks, in order, at Colab's live notebook, the path JupyterLab or VS Code give the kernel
     (`__session__`, `__vsc_ipynb_file__`), and the lesson notebooks in the current folder (the
-    one whose checks were run here, else the newest).
+    one whose checks were run here; on a tie the one named like a lesson, `NN_slug.ipynb`, rather
+    than a backup copy; then the newest).
     """
     import json
     import os
@@ -368,7 +370,11 @@ def find_notebook(namespace: dict | None = None) -> tuple[dict | None, str]:
         value = namespace.get(key)
         if isinstance(value, str) and value.endswith(".ipynb"):
             candidates += [Path(value), Path(os.getcwd()) / Path(value).name]
-    here = sorted(Path(os.getcwd()).glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    here = sorted(
+        Path(os.getcwd()).glob("*.ipynb"),
+        key=lambda p: (re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) is not None, p.stat().st_mtime),
+        reverse=True,
+    )
     best, best_score = None, -1
     for path in [*candidates, *here]:
         try:

@@ -218,3 +218,15 @@ def test_the_summary_says_what_the_graders_screen_would_flag():
     text = progress.format_summary(found)
     assert "The grader's screen would flag this code and withhold the score" in text
     assert progress.summarize(NOTEBOOK, _namespace(), {})["flagged"] == []
+
+
+def test_find_notebook_prefers_the_lesson_over_a_backup_copy_on_a_tie(tmp_path, monkeypatch):
+    import json
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "01_manual_backprop.ipynb").write_text(json.dumps(NOTEBOOK))
+    (tmp_path / "good.ipynb").write_text(json.dumps(NOTEBOOK))  # a backup, saved later
+    (tmp_path / "01_manual_backprop-Copy1.ipynb").write_text(json.dumps(NOTEBOOK))
+    os.utime(tmp_path / "01_manual_backprop.ipynb", (1, 1))
+    assert progress.find_notebook({})[1] == "01_manual_backprop.ipynb"
