@@ -51,6 +51,30 @@ CLAIMS = [
         "check": every_seed(f"s[{HIGH}]['loss'][0] > 2 * np.log(10)"),
     },
     {
+        "says": "After those first batches the ratio at 0.3 falls: every layer's mean over the last ten batches lies "
+        "more than 1.5 below its mean over the first five, and no higher than the mean of the run at 1e-3 over the "
+        "same last ten batches",
+        "check": every_seed(
+            f"all(np.mean(h[k][-10:]) < np.mean(h[k][:5]) - 1.5 and np.mean(h[k][-10:]) <= np.mean(ok[k][-10:]) "
+            f"for h in [update_ratio_run(seed, {HIGH})['ratios']] "
+            f"for ok in [update_ratio_run(seed, {HEALTHY})['ratios']] "
+            "for k in h)"
+        ),
+    },
+    {
+        "says": "its median therefore lies less than one order of magnitude above the median at 1e-3",
+        "check": every_seed(
+            f"all(0 < s[{HIGH}]['median'][k] - s[{HEALTHY}]['median'][k] < 1 for k in s[{HEALTHY}]['median'])"
+        ),
+    },
+    {
+        "says": "the rate that is too high shows in the first batches, not in the median",
+        "check": every_seed(
+            f"all(s[{HIGH}]['early_max'][k] > 0 > s[{HIGH}]['median'][k] - s[{HEALTHY}]['median'][k] - 1 "
+            f"for k in s[{HIGH}]['median'])"
+        ),
+    },
+    {
         "says": "After the second epoch, the run at 0.3 still has a higher loss than the run at 1e-3",
         "check": every_seed(f"s[{HIGH}]['loss'][1] > s[{HEALTHY}]['loss'][1]"),
     },

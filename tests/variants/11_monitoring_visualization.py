@@ -179,6 +179,19 @@ VARIANTS = {
         },
         "failing": ["test_plot_learning_curves"],
     },
+    "curves-epochs-from-zero": {
+        "cells": {
+            "plot_learning_curves": CURVES_TEMPLATE.format(
+                body="        for key in [name, 'val_' + name]:\n"
+                "            if key in history:\n"
+                "                ax.plot(history[key], label=key)\n"
+                "        ax.set(xlabel='epoch', ylabel=name, title=name)\n"
+                "        ax.legend()\n"
+            )
+        },
+        "failing": ["test_plot_learning_curves"],
+        "messages": {"test_plot_learning_curves": "number the epochs from 1"},
+    },
     # --- GradientNormLogger ----------------------------------------------------
     "logger-kernel-only": {
         "cells": {"GradientNormLogger": LOGGER_TEMPLATE.format(reset=RESET, mode="False", norm="tf.norm(gs[0])")},
@@ -191,6 +204,7 @@ VARIANTS = {
     "logger-probe-in-training-mode": {
         "cells": {"GradientNormLogger": LOGGER_TEMPLATE.format(reset=RESET, mode="True", norm=GLOBAL_NORM)},
         "failing": ["test_GradientNormLogger"],
+        "messages": {"test_GradientNormLogger": "but the gradient norm of that layer is"},
     },
     "logger-weight-norms-not-gradients": {
         "cells": {
@@ -208,6 +222,17 @@ VARIANTS = {
             "        for layer in model.layers}\n"
         },
         "failing": ["test_activation_histograms"],
+    },
+    "histograms-first-row-only": {
+        "cells": {
+            "activation_histograms": HIST_PREFIX
+            + "    probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])\n"
+            "    outputs = probe(x, training=False)\n"
+            "    return {layer.name: np.histogram(np.ravel(out[0]), bins=bins)\n"
+            "            for layer, out in zip(model.layers, outputs)}\n"
+        },
+        "failing": ["test_activation_histograms"],
+        "messages": {"test_activation_histograms": "only the first row?"},
     },
     "histograms-ignore-bins": {
         "cells": {
@@ -238,6 +263,7 @@ VARIANTS = {
             "    return np.asarray(probe(image))\n"
         },
         "failing": ["test_feature_maps"],
+        "messages": {"test_feature_maps": "it still has the batch axis; drop it with [0]"},
     },
     "maps-channels-first": {
         "cells": {
@@ -305,6 +331,11 @@ VARIANTS = {
         "failing": ["test_initial_loss_gap"],
         "messages": {"test_initial_loss_gap": "output width"},
     },
+    "gap-classes-from-max-label": {
+        "cells": {"initial_loss_gap": GAP_TEMPLATE.format(**{**GAP_OK, "log": "np.log(int(np.max(y)) + 1)"})},
+        "failing": ["test_initial_loss_gap"],
+        "messages": {"test_initial_loss_gap": "use the model's output width (10)"},
+    },
     "gap-training-mode": {
         "cells": {"initial_loss_gap": GAP_TEMPLATE.format(**{**GAP_OK, "logits": "model(x, training=True)"})},
         "failing": ["test_initial_loss_gap"],
@@ -352,6 +383,20 @@ VARIANTS = {
         "failing": ["test_overfit_one_batch"],
         "messages": {"test_overfit_one_batch": "should return a list of Python floats"},
     },
+    "overfit-returns-tensors": {
+        "cells": {"overfit_one_batch": OVERFIT_TEMPLATE.format(**{**OVERFIT_OK, "out": "list(losses)"})},
+        "failing": ["test_overfit_one_batch"],
+        "messages": {"test_overfit_one_batch": "should return Python floats, got a list of"},
+    },
+    "overfit-half-the-batch-each-step": {
+        "cells": {
+            "overfit_one_batch": OVERFIT_TEMPLATE.format(**OVERFIT_OK).replace(
+                "loss_fn(y, model(x, training=True))", "loss_fn(y[:8], model(x[:8], training=True))"
+            )
+        },
+        "failing": ["test_overfit_one_batch"],
+        "messages": {"test_overfit_one_batch": "Train on the whole batch (x, y) at every step"},
+    },
     # --- UpdateRatioLogger -----------------------------------------------------
     "ratio-natural-log": {
         "cells": {
@@ -385,6 +430,53 @@ VARIANTS = {
         "failing": ["test_UpdateRatioLogger"],
         "messages": {"test_UpdateRatioLogger": "reset self.ratios in on_train_begin"},
     },
+    "ratio-buffer-never-emptied": {
+        "cells": {
+            "UpdateRatioLogger": "class UpdateRatioLogger(keras.callbacks.Callback):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.ratios = {}\n"
+            "        self.pending = []\n"
+            "\n"
+            "    def on_train_begin(self, logs=None):\n"
+            "        self.ratios = {}\n"
+            "        self.dense = [l for l in self.model.layers if isinstance(l, keras.layers.Dense)]\n"
+            "\n"
+            "    def on_train_batch_begin(self, batch, logs=None):\n"
+            "        self.before = [tf.identity(l.kernel) for l in self.dense]\n"
+            "\n"
+            "    def on_train_batch_end(self, batch, logs=None):\n"
+            "        self.pending.append(tf.stack([\n"
+            "            tf.math.log(tf.math.reduce_std(l.kernel - b) / tf.math.reduce_std(b)) / tf.math.log(10.0)\n"
+            "            for l, b in zip(self.dense, self.before)]))\n"
+            "\n"
+            "    def on_epoch_end(self, epoch, logs=None):\n"
+            "        values = tf.stack(self.pending).numpy()\n"
+            "        for l, column in zip(self.dense, values.T):\n"
+            "            self.ratios.setdefault(l.name, []).extend(column.tolist())\n"
+        },
+        "failing": ["test_UpdateRatioLogger"],
+        "messages": {"test_UpdateRatioLogger": "empty your per-epoch buffer in on_epoch_end"},
+    },
+    "ratio-numpy-float32-values": {
+        "cells": {
+            "UpdateRatioLogger": RATIO_TEMPLATE.format(**RATIO_OK).replace(
+                ".append(float(np.log10(", ".append(np.float32(np.log10("
+            )
+        },
+        "failing": ["test_UpdateRatioLogger"],
+        "messages": {"test_UpdateRatioLogger": "should hold Python floats, got float32"},
+    },
+    "ratio-on-epoch-end-left-as-stub": {
+        "cells": {
+            "UpdateRatioLogger": RATIO_TEMPLATE.format(**RATIO_OK).replace(
+                "    def on_epoch_end(self, epoch, logs=None):\n        pass\n",
+                "    def on_epoch_end(self, epoch, logs=None):\n        raise NotImplementedError()\n",
+            )
+        },
+        "failing": ["test_UpdateRatioLogger"],
+        "messages": {"test_UpdateRatioLogger": "UpdateRatioLogger.on_epoch_end still raises NotImplementedError"},
+    },
     "ratio-variable-not-a-copy": {
         "cells": {"UpdateRatioLogger": RATIO_TEMPLATE.format(**{**RATIO_OK, "copy": "layer.kernel"})},
         "failing": ["test_UpdateRatioLogger"],
@@ -413,8 +505,8 @@ VARIANTS = {
             "        for prefix, label in [('', 'train'), ('val_', 'val')]:\n"
             "            if prefix + name in history:\n"
             "                values = history[prefix + name]\n"
-            "                ax.plot(range(len(values)), values, label=label)\n"
-            "        ax.set_xlabel('epoch (from 0)')\n"
+            "                ax.plot(np.arange(len(values)) + 1, values, label=label)\n"
+            "        ax.set_xlabel('epoch')\n"
             "        ax.set_ylabel(name)\n"
             "        ax.legend()\n"
             "    return fig\n",
