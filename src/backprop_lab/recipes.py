@@ -15,6 +15,7 @@ Importing this module loads no data and runs no TensorFlow op.
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 
@@ -32,7 +33,7 @@ DEFAULTS = {
     "width": 64,  # units per hidden layer
     "activation": "relu",  # any Keras activation name: "relu", "leaky_relu", "sigmoid", "tanh", "elu", ...
     "initializer": "he_normal",  # any Keras initializer name for the kernels
-    "init_std": None,  # a number: kernels drawn from RandomNormal(stddev=init_std) instead
+    "init_std": None,  # a number: kernels drawn from RandomNormal(stddev=init_std); when set, it replaces initializer
     "residual": False,  # skip connections: a projection to width, then blocks h = h + layer(h) (lesson 02)
     "batch_norm": False,  # BatchNormalization before each activation
     "dropout": 0.0,  # dropout rate after each hidden activation
@@ -62,6 +63,9 @@ BROKEN_RECIPES = {
     },
 }
 """Five complete recipes, one per failure, in the order `diagnose` checks them."""
+
+_PRISTINE_BROKEN_RECIPES = copy.deepcopy(BROKEN_RECIPES)
+"""`BROKEN_RECIPES` as imported: `check_fix` merges fixes into these, whatever a session did to the dict."""
 
 FAILURES = tuple(BROKEN_RECIPES)
 HEALTHY = "healthy"
@@ -147,7 +151,7 @@ def build_model(recipe: dict, input_dim: int = 64, num_classes: int = 10) -> ker
         num_classes: number of logits.
     """
     recipe = complete(recipe)
-    if recipe["init_std"]:
+    if recipe["init_std"] is not None:  # 0 is a number too: all-zero kernels
         init = keras.initializers.RandomNormal(stddev=recipe["init_std"])
     else:
         init = recipe["initializer"]
@@ -357,8 +361,11 @@ def check_fix(name: str, changes) -> dict:
     """The broken recipe `name` with `changes` merged in, after checking the rules of a fix.
 
     A fix is a dict of recipe keys. Merged into `BROKEN_RECIPES[name]`, it may change
-    at most `MAX_CHANGES` hyperparameters, each one that `REMEDIES[name]` lists, and
-    never raise the number of epochs (the budget).
+    at least one and at most `MAX_CHANGES` hyperparameters, each one that `REMEDIES[name]`
+    lists, and never raise the number of epochs (the budget). A changed `initializer` must
+    come with `init_std` None: a set `init_std` replaces the initializer. The fix is merged
+    into the broken recipe as this module defined it, and `BROKEN_RECIPES` must still
+    hold those recipes (a fix that edited it in place is refused).
 
     Args:
         name: a key of `BROKEN_RECIPES`.
@@ -372,14 +379,35 @@ def check_fix(name: str, changes) -> dict:
     """
     if name not in BROKEN_RECIPES:
         raise ValueError(f"unknown failure {name!r}; the broken recipes are {list(BROKEN_RECIPES)}")
+    if changes is None:
+        raise ValueError(
+            f"it returned None for {name!r}: does it handle every name? A fix is a dict of recipe keys to new values"
+        )
     if not isinstance(changes, dict):
         raise ValueError(f"a fix is a dict of recipe keys to new values, got {type(changes).__name__}")
     unknown = set(changes) - set(DEFAULTS)
     if unknown:
         raise ValueError(f"it sets unknown keys {sorted(unknown)}; a recipe may set {sorted(DEFAULTS)}")
-    broken = BROKEN_RECIPES[name]
+    if BROKEN_RECIPES != _PRISTINE_BROKEN_RECIPES:
+        edited = [key for key in _PRISTINE_BROKEN_RECIPES if BROKEN_RECIPES.get(key) != _PRISTINE_BROKEN_RECIPES[key]]
+        raise ValueError(
+            f"BROKEN_RECIPES was modified ({edited or 'its keys'} no longer hold the broken recipes): never "
+            "update BROKEN_RECIPES[name], return a new dict; restart the kernel: "
+            "BROKEN_RECIPES stays modified until then"
+        )
+    broken = _PRISTINE_BROKEN_RECIPES[name]
     recipe = {**broken, **changes}
     changed = changed_keys(broken, recipe)
+    init_std_note = " (init_std, when set, replaces initializer)" if recipe["init_std"] is not None else ""
+    if not changed:
+        same = ", ".join(f"{key} is already {broken[key]!r}" for key in changes) or "it is empty"
+        note = init_std_note if "initializer" in changes else ""
+        raise ValueError(f"your fix changes no hyperparameter: {same}{note}")
+    if "initializer" in changed and init_std_note:
+        raise ValueError(
+            f"it changes initializer to {recipe['initializer']!r} but keeps init_std {recipe['init_std']!r}, "
+            "and init_std, when set, replaces initializer: set init_std to None to use an initializer"
+        )
     outside = [key for key in changed if key not in REMEDIES[name]]
     if outside:
         why = " (you cannot label more data or pick a lucky seed)" if {"n_train", "seed"} & set(outside) else ""

@@ -255,7 +255,19 @@ def test_l2_penalty_is_part_of_the_training_loss():
         ("dying_relu", {"learning_rate": 0.1}, None),
         ("exploding_gradients", {"init_std": None, "initializer": "he_normal"}, None),
         ("overfitting", {"epochs": 3}, None),
-        ("dying_relu", {"learning_rate": 2.0}, None),  # no change at all is within the rules (and fails the target)
+        ("exploding_gradients", {"init_std": None}, None),
+        ("dying_relu", {**recipes.BROKEN_RECIPES["dying_relu"], "learning_rate": 0.1}, None),  # a full copy
+        ("dying_relu", {"learning_rate": 2.0}, "changes no hyperparameter: learning_rate is already 2.0$"),
+        ("dying_relu", {}, "changes no hyperparameter: it is empty"),
+        (
+            "exploding_gradients",
+            {"initializer": "he_normal"},
+            "changes no hyperparameter: initializer is already 'he_normal' "
+            "\\(init_std, when set, replaces initializer\\)",
+        ),
+        ("exploding_gradients", {"initializer": "glorot_normal"}, "set init_std to None to use an initializer"),
+        ("vanishing_gradients", {"activation": "relu", "initializer": "he_normal"}, None),  # no init_std: no note
+        ("dying_relu", None, "returned None for 'dying_relu': does it handle every name\\?"),
         ("dying_relu", [("learning_rate", 0.1)], "a fix is a dict"),
         ("dying_relu", {"lr": 0.1}, "unknown keys \\['lr'\\]"),
         ("dying_relu", {"activation": "leaky_relu"}, "does not name for dying_relu"),
@@ -317,3 +329,23 @@ def test_every_remedy_in_the_table_reaches_the_target_with_a_margin(name, change
         accuracies.append(round(report["val_accuracy"][-1], 3))
     assert min(accuracies) >= recipes.TARGET_ACCURACY, (name, changes, accuracies)
     assert np.mean(accuracies) >= recipes.TARGET_ACCURACY + MARGIN, (name, changes, accuracies)
+
+
+def test_check_fix_merges_into_the_broken_recipes_as_defined_and_refuses_an_edited_dict():
+    recipe = recipes.BROKEN_RECIPES["dying_relu"]
+    saved = dict(recipe)
+    recipe.update(learning_rate=0.1)  # a fix written into BROKEN_RECIPES, then returned as a copy
+    try:
+        with pytest.raises(ValueError, match="BROKEN_RECIPES was modified \\(\\['dying_relu'\\].*restart the kernel"):
+            recipes.check_fix("dying_relu", dict(recipe))
+        with pytest.raises(ValueError, match="BROKEN_RECIPES was modified"):
+            recipes.check_fix("overfitting", {"dropout": 0.5})  # every fix, until the kernel restarts
+    finally:
+        recipe.clear()
+        recipe.update(saved)
+    assert recipes.check_fix("dying_relu", {"learning_rate": 0.1})["learning_rate"] == 0.1
+
+
+def test_init_std_zero_means_all_zero_kernels_not_the_initializer():
+    model = recipes.build_model({"depth": 1, "width": 8, "init_std": 0.0})
+    assert all(float(np.max(np.abs(k))) == 0.0 for k in recipes.dense_kernels(model))

@@ -139,6 +139,108 @@ VARIANTS = {
         "failing": ["test_diagnose", "test_fixed_recipe_overfitting"],
         "messages": {"test_diagnose": "expected 'dying_relu'", "test_fixed_recipe_overfitting": "below the target"},
     },
+    "overfitting-checked-first+exploding-fix-changes-nothing+vanishing-fix-too-weak": {
+        "cells": {
+            "diagnose": diagnose_with(OVERFITTING, EXPLODING, DYING, VANISHING, SLOW),
+            "fixed_recipe": fixes_with(
+                exploding_gradients={"initializer": "he_normal"},  # already he_normal, and init_std replaces it
+                vanishing_gradients={"activation": "relu"},  # 80% with seed 0: a signature gone, not enough
+            ),
+        },
+        "failing": [
+            "test_diagnose",
+            "test_fixed_recipe",
+            "test_fixed_recipe_exploding_gradients",
+            "test_fixed_recipe_vanishing_gradients",
+        ],
+        "messages": {
+            "test_diagnose": "diagnose returned 'overfitting'",
+            "test_fixed_recipe_exploding_gradients": "your fix changes no hyperparameter: initializer is already "
+            "'he_normal' (init_std, when set, replaces initializer)",
+            "test_fixed_recipe_vanishing_gradients": "your diagnose no longer sees a failure, yet the run falls short",
+        },
+    },
+    "slow-if-any-ratio-is-low+initializer-changed-under-init-std+dying-fix-changes-nothing": {
+        "cells": {
+            "diagnose": diagnose_with(
+                EXPLODING,
+                DYING,
+                VANISHING,
+                "    if ratios.min() < SLOW_UPDATE_RATIO:\n        return 'learning_rate_too_low'\n",
+                OVERFITTING,
+            ),
+            "fixed_recipe": fixes_with(
+                exploding_gradients={"initializer": "glorot_normal"}, dying_relu={"learning_rate": 2.0}
+            ),
+        },
+        "failing": [
+            "test_diagnose",
+            "test_fixed_recipe",
+            "test_fixed_recipe_exploding_gradients",
+            "test_fixed_recipe_dying_relu",
+        ],
+        "messages": {
+            "test_diagnose": "learning_rate_too_low needs every update ratio below SLOW_UPDATE_RATIO",
+            "test_fixed_recipe_exploding_gradients": "set init_std to None to use an initializer",
+            "test_fixed_recipe_dying_relu": "your fix changes no hyperparameter: learning_rate is already 2.0",
+        },
+    },
+    "vanishing-by-absolute-norm+fixes-written-into-broken-recipes-then-copied": {
+        "cells": {
+            "diagnose": diagnose_with(
+                EXPLODING,
+                DYING,
+                "    if norms[0] < VANISHING_RATIO:\n        return 'vanishing_gradients'\n",
+                SLOW,
+                OVERFITTING,
+            ),
+            "fixed_recipe": FIXED_PREFIX + f"    fixes = {GOOD_FIXES!r}\n"
+            "    recipe = BROKEN_RECIPES[name]\n"
+            "    recipe.update(fixes[name])\n"
+            "    return dict(recipe)\n",
+        },
+        "failing": ["test_diagnose", "test_fixed_recipe", *ALL_FIXED],
+        "messages": {
+            "test_diagnose": "VANISHING_RATIO compares with the last",
+            "test_fixed_recipe": "must not modify BROKEN_RECIPES",
+            "test_fixed_recipe_exploding_gradients": "restart the kernel: BROKEN_RECIPES stays modified until then",
+        },
+    },
+    "slow-checked-before-vanishing+learning-rate-fix-with-a-thin-margin": {
+        "cells": {
+            "diagnose": diagnose_with(EXPLODING, DYING, SLOW, VANISHING, OVERFITTING),
+            "fixed_recipe": fixes_with(learning_rate_too_low={"learning_rate": 0.02}),  # 85.5% seed 0, 83.3% seed 1
+        },
+        "failing": ["test_diagnose", "test_fixed_recipe_learning_rate_too_low"],
+        "messages": {
+            "test_diagnose": "expected 'vanishing_gradients'",
+            "test_fixed_recipe_learning_rate_too_low": "retrained with seed 1 it ends at",
+        },
+    },
+    "ratios-compared-with-10-to-the-threshold+fixed-recipe-misses-a-name": {
+        "cells": {
+            "diagnose": diagnose_with(
+                EXPLODING,
+                DYING,
+                VANISHING,
+                "    if ratios.max() < 10 ** SLOW_UPDATE_RATIO:\n        return 'learning_rate_too_low'\n",
+                OVERFITTING,
+            ),
+            "fixed_recipe": FIXED_PREFIX + "    if name == 'exploding_gradients':\n"
+            "        return {'init_std': None}\n"
+            "    elif name == 'dying_relu':\n"
+            "        return {'learning_rate': 0.1}\n"
+            "    elif name == 'vanishing_gradients':\n"
+            "        return {'batch_norm': True}\n"
+            "    elif name == 'learning_rate_too_low':\n"
+            "        return {'optimizer': 'adam'}\n",
+        },
+        "failing": ["test_diagnose", "test_fixed_recipe", "test_fixed_recipe_overfitting"],
+        "messages": {
+            "test_diagnose": "the ratios are already log10",
+            "test_fixed_recipe_overfitting": "returned None for 'overfitting': does it handle every name?",
+        },
+    },
     # --- fixed_recipe alone ------------------------------------------------------------------------------
     "fixed-recipe-edits-broken-recipes": {
         "cells": {
@@ -212,7 +314,7 @@ REQUIREMENTS = [
         "variant": "diagnose-never-healthy+only-clips-exploding-gradients",
     },
     {
-        "says": "return a new dict with only the hyperparameters you change",
+        "says": "return a new dict of the hyperparameters you change",
         "cell": "test_fixed_recipe",
         "variant": "fixed-recipe-edits-broken-recipes",
     },
@@ -222,7 +324,32 @@ REQUIREMENTS = [
         "variant": "diagnose-blind-to-nan+dying-fix-with-a-remedy-not-in-the-table",
     },
     {
-        "says": "it changes at most `MAX_CHANGES` (two) hyperparameters of the broken recipe",
+        "says": "it changes at least one and",
+        "cell": "test_fixed_recipe_dying_relu",
+        "variant": "slow-if-any-ratio-is-low+initializer-changed-under-init-std+dying-fix-changes-nothing",
+    },
+    {
+        "says": "`check_fix` refuses every fix after that, until you restart the kernel",
+        "cell": "test_fixed_recipe_exploding_gradients",
+        "variant": "vanishing-by-absolute-norm+fixes-written-into-broken-recipes-then-copied",
+    },
+    {
+        "says": "a fix that changes `initializer` must also set `init_std` to `None`",
+        "cell": "test_fixed_recipe_exploding_gradients",
+        "variant": "slow-if-any-ratio-is-low+initializer-changed-under-init-std+dying-fix-changes-nothing",
+    },
+    {
+        "says": "trained again with seed 1 and must reach the target there too",
+        "cell": "test_fixed_recipe_learning_rate_too_low",
+        "variant": "slow-checked-before-vanishing+learning-rate-fix-with-a-thin-margin",
+    },
+    {
+        "says": "reaches TARGET_ACCURACY on validation within the broken recipe's epochs (with seed 1 too",
+        "cell": "test_fixed_recipe_learning_rate_too_low",
+        "variant": "slow-checked-before-vanishing+learning-rate-fix-with-a-thin-margin",
+    },
+    {
+        "says": "at most `MAX_CHANGES` (two) hyperparameters of the broken recipe",
         "cell": "test_fixed_recipe",
         "variant": "vanishing-checked-before-dying+overfitting-fix-changes-three-hyperparameters",
     },
