@@ -349,3 +349,11 @@ def test_check_fix_merges_into_the_broken_recipes_as_defined_and_refuses_an_edit
 def test_init_std_zero_means_all_zero_kernels_not_the_initializer():
     model = recipes.build_model({"depth": 1, "width": 8, "init_std": 0.0})
     assert all(float(np.max(np.abs(k))) == 0.0 for k in recipes.dense_kernels(model))
+
+
+def test_fewer_epochs_retrace_the_first_epochs_of_the_longer_run():
+    """Lesson 12 §5: a fix that only lowers `epochs` draws the same line as the broken run, up to where it stops."""
+    _, short = recipes.train_recipe({**TINY, "epochs": 2})
+    _, long = recipes.train_recipe({**TINY, "epochs": 3})
+    for key in ["train_loss", "val_loss", "train_accuracy", "val_accuracy"]:
+        assert long[key][:2] == short[key], key
