@@ -96,7 +96,7 @@ VARIANTS = {
             "    return (initial_lr - alpha) * cosine + alpha\n",
         },
         "failing": ["test_step_decay", "test_cosine_decay"],
-        "messages": {"test_cosine_decay": "alpha is a fraction of initial_lr"},
+        "messages": {"test_cosine_decay": "= 0.2, expected the floor alpha * initial_lr = 0.02: alpha is a fraction"},
     },
     "cosine-missing-half-wave-scaling": {
         "cells": {
@@ -207,6 +207,7 @@ VARIANTS = {
             "    return (warmup_target - alpha * initial_lr) * cosine + alpha * initial_lr\n",
         },
         "failing": ["test_warmup_cosine_decay"],
+        "messages": {"test_warmup_cosine_decay": "alpha is a fraction of warmup_target: the schedule ends at"},
     },
     # --- momentum_update ------------------------------------------------------------
     "momentum-on-parameter": {
@@ -226,7 +227,7 @@ VARIANTS = {
         "failing": ["test_momentum_update"],
         "messages": {"test_momentum_update": "param - (1 + momentum) * lr * grad"},
     },
-    "momentum-cs231n-velocity": {
+    "momentum-pytorch-velocity": {
         "cells": {
             # the same steps at a constant rate, but the velocity is the sum of gradients, not the step
             "momentum_update": MOMENTUM_PREFIX + "    velocity = momentum * velocity + grad\n"
@@ -235,7 +236,7 @@ VARIANTS = {
             "    return param - lr * velocity, velocity\n",
         },
         "failing": ["test_momentum_update"],
-        "messages": {"test_momentum_update": "Keras stores the step itself, learning rate included"},
+        "messages": {"test_momentum_update": "not momentum * velocity + grad (PyTorch's convention)"},
     },
     "momentum-numpy": {
         "cells": {
@@ -325,7 +326,7 @@ VARIANTS = {
     "range-linear-rates": {
         "cells": {"lr_range_test": range_variant(rates="np.linspace(min_lr, max_lr, num_steps)")},
         "failing": ["test_lr_range_test"],
-        "messages": {"test_lr_range_test": "min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))"},
+        "messages": {"test_lr_range_test": "your rates grow linearly; use a geometric sequence"},
     },
     "range-never-stops": {
         "cells": {
@@ -347,7 +348,7 @@ VARIANTS = {
             )
         },
         "failing": ["test_lr_range_test"],
-        "messages": {"test_lr_range_test": "is finite and not above 4 times the lowest loss"},
+        "messages": {"test_lr_range_test": "record the loss that blew up, then stop"},
     },
     "range-inference-mode": {
         "cells": {"lr_range_test": range_variant(training="False")},
@@ -379,6 +380,85 @@ VARIANTS = {
         },
         "failing": ["test_lr_range_test"],
         "messages": {"test_lr_range_test": "no momentum, no Adam"},
+    },
+    # --- mistakes the walk-through met: raw errors and misleading messages -------------------------
+    # TensorFlow on Python numbers makes float32, which meets the float64 NumPy arrays of the first checks
+    "cosine-int-step-tensor+warmup-ramp-off-by-one+momentum-float32-constant+rmsprop-old-average": {
+        "cells": {
+            # tf.minimum on Python ints gives an int32 tensor, which pi cannot multiply
+            "cosine_decay": COS_PREFIX + "    step = tf.minimum(step, decay_steps)\n"
+            "    cosine = 0.5 * (1 + tf.cos(np.pi * step / decay_steps))\n"
+            "    return initial_lr * ((1 - alpha) * cosine + alpha)\n",
+            "warmup_cosine_decay": WARMUP_PREFIX + "    import math\n"
+            "    s = min(step, warmup_steps + decay_steps)\n"
+            "    if s < warmup_steps:\n"
+            "        return initial_lr + (warmup_target - initial_lr) * (s + 1) / warmup_steps\n"
+            "    cosine = 0.5 * (1 + math.cos(math.pi * (s - warmup_steps) / decay_steps))\n"
+            "    return warmup_target * ((1 - alpha) * cosine + alpha)\n",
+            # right on float32 variables; on float64 arrays tf.multiply(0.9, ...) is float32 and meets the param
+            "momentum_update": MOMENTUM_PREFIX + "    param = tf.convert_to_tensor(param)\n"
+            "    velocity = tf.multiply(momentum, velocity) - lr * grad\n"
+            "    if nesterov:\n"
+            "        return param + tf.multiply(momentum, velocity) - lr * grad, velocity\n"
+            "    return param + velocity, velocity\n",
+            # divides by the average of the previous step
+            "rmsprop_update": RMSPROP_PREFIX + "    new_avg_sq = rho * avg_sq + (1 - rho) * grad ** 2\n"
+            "    return param - lr * grad / tf.sqrt(avg_sq + epsilon), new_avg_sq\n",
+        },
+        "failing": ["test_cosine_decay", "test_warmup_cosine_decay", "test_momentum_update", "test_rmsprop_update"],
+        "messages": {
+            "test_cosine_decay": "Likely: an integer tensor meets a float number",
+            "test_warmup_cosine_decay": "use step, not step + 1, so that step 0 gives initial_lr exactly",
+            "test_momentum_update": "on float64 NumPy arrays, with lr and momentum Python floats fails",
+            "test_rmsprop_update": "was divided by the average of the previous step: update avg_sq first",
+        },
+    },
+    "warmup-ramp-ignores-initial-lr+adam-python-t-float32": {
+        "cells": {
+            "warmup_cosine_decay": WARMUP_PREFIX + "    import math\n"
+            "    s = min(step, warmup_steps + decay_steps)\n"
+            "    if s < warmup_steps:\n"
+            "        return warmup_target * s / warmup_steps\n"
+            "    cosine = 0.5 * (1 + math.cos(math.pi * (s - warmup_steps) / decay_steps))\n"
+            "    return warmup_target * ((1 - alpha) * cosine + alpha)\n",
+            # tf.sqrt of a Python number is float32; it meets the float64 tf.sqrt(v)
+            "adam_update": ADAM_PREFIX + ADAM_MOMENTS + "    lr_t = lr * tf.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)\n"
+            "    return param - lr_t * m / (tf.sqrt(v) + epsilon), m, v\n",
+        },
+        "failing": ["test_warmup_cosine_decay", "test_adam_update"],
+        "messages": {
+            "test_warmup_cosine_decay": "not warmup_target * step / warmup_steps",
+            "test_adam_update": "it mixes float32 and float64 tensors: a TensorFlow operation on Python numbers alone",
+        },
+    },
+    "warmup-decay-steps-include-warmup+adam-t-from-zero": {
+        "cells": {
+            # the cosine ends at decay_steps, warm-up included
+            "warmup_cosine_decay": WARMUP_PREFIX + "    import math\n"
+            "    s = min(step, decay_steps)\n"
+            "    if s < warmup_steps:\n"
+            "        return initial_lr + (warmup_target - initial_lr) * s / warmup_steps\n"
+            "    cosine = 0.5 * (1 + math.cos(math.pi * (s - warmup_steps) / (decay_steps - warmup_steps)))\n"
+            "    return warmup_target * ((1 - alpha) * cosine + alpha)\n",
+            "adam_update": ADAM_PREFIX + ADAM_TF + "    t = t - 1\n"
+            "    lr_t = lr * tf.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)\n"
+            "    return param - lr_t * m / (tf.sqrt(v) + epsilon), m, v\n",
+        },
+        "failing": ["test_warmup_cosine_decay", "test_adam_update"],
+        "messages": {
+            "test_warmup_cosine_decay": "decay_steps does not include the warm-up",
+            "test_adam_update": "a division by zero; t starts at 1",
+        },
+    },
+    "warmup-cosine-decays-to-initial-lr": {
+        "cells": {
+            "warmup_cosine_decay": WARMUP_PREFIX
+            + WARMUP_CLAMP
+            + "    cosine = 0.5 * (1 + math.cos(math.pi * (s - warmup_steps) / decay_steps))\n"
+            "    return initial_lr + (warmup_target - initial_lr) * cosine\n",
+        },
+        "failing": ["test_warmup_cosine_decay"],
+        "messages": {"test_warmup_cosine_decay": "not back to initial_lr"},
     },
     # --- alternative correct solutions --------------------------------------------
     "plain-python-and-numpy": {
@@ -543,7 +623,7 @@ REQUIREMENTS = [
     {
         "says": "velocity is momentum * velocity - lr * grad, the step Keras keeps",
         "cell": "test_momentum_update",
-        "variant": "momentum-cs231n-velocity",
+        "variant": "momentum-pytorch-velocity",
     },
     {
         "says": "(param, avg_sq) after the update, each shaped like param",
