@@ -55,6 +55,12 @@ def build_residual_mlp(activation, depth, width, input_dim, num_classes, seed):
     return ResidualMLP(activation, depth, width, input_dim, num_classes, seed)
 """
 
+SUBCLASS_PROJECTION = "        self.projection = keras.layers.Dense(width, kernel_initializer=init[0])\n"
+SUBCLASS_BLOCKS = (
+    "        self.blocks = [keras.layers.Dense(width, activation=activation, kernel_initializer=init[i + 1])\n"
+    "                       for i in range(depth)]\n"
+)
+
 DEEP_SUBCLASS = """class DeepMLP(keras.Model):
     def __init__(self, activation, depth, width, input_dim, num_classes, seed):
         super().__init__()
@@ -162,6 +168,7 @@ VARIANTS = {
             "    return float(np.mean(shares))\n",
         },
         "failing": ["test_build_deep_mlp", "test_layer_gradient_norms", "test_dead_relu_fraction"],
+        "messages": {"test_dead_relu_fraction": "You averaged the layers' shares"},
     },
     "one-seeded-initializer-shared+loss-summed-over-batch+output-layer-counted": {
         "cells": {
@@ -188,6 +195,7 @@ VARIANTS = {
             "    return dead / total\n",
         },
         "failing": ["test_build_deep_mlp", "test_layer_gradient_norms", "test_dead_relu_fraction"],
+        "messages": {"test_dead_relu_fraction": "You counted the output layer's units too"},
     },
     "seed-ignored": {
         "cells": {
@@ -338,6 +346,144 @@ VARIANTS = {
         },
         "failing": ["test_build_residual_mlp"],
         "messages": {"test_build_residual_mlp": "the model has no weights yet"},
+    },
+    # --- messages that name the cause (walk-through of the student release) --------------
+    "stubs-untouched": {
+        # The released stubs raise a bare NotImplementedError: the grader says "not done yet", not a wrapped error.
+        "cells": {
+            "layer_gradient_norms": NORMS_PREFIX + "    raise NotImplementedError()\n",
+            "dead_relu_fraction": DEAD_PREFIX + "    raise NotImplementedError()\n",
+            "build_residual_mlp": RESIDUAL_PREFIX + "    raise NotImplementedError()\n",
+        },
+        "failing": ["test_layer_gradient_norms", "test_dead_relu_fraction", "test_build_residual_mlp"],
+        "messages": {
+            "test_layer_gradient_norms": "this exercise is not done yet",
+            "test_dead_relu_fraction": "this exercise is not done yet",
+            "test_build_residual_mlp": "this exercise is not done yet",
+        },
+    },
+    "deep-mlp-without-bias+norms-logits-as-probabilities+residual-one-dense-reused": {
+        "cells": {
+            "build_deep_mlp": BUILD_PREFIX + "    seed_generator = keras.random.SeedGenerator(seed)\n"
+            "    layers = [keras.Input(shape=(input_dim,))]\n"
+            "    for _ in range(depth):\n"
+            "        layers.append(keras.layers.Dense(width, activation=activation, use_bias=False,\n"
+            "            kernel_initializer=keras.initializers.GlorotUniform(seed=seed_generator)))\n"
+            "    layers.append(keras.layers.Dense(num_classes, use_bias=False,\n"
+            "        kernel_initializer=keras.initializers.GlorotUniform(seed=seed_generator)))\n"
+            "    return keras.Sequential(layers)\n",
+            "layer_gradient_norms": NORMS_PREFIX
+            + "    kernels = [l.kernel for l in model.layers if isinstance(l, keras.layers.Dense)]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy()\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x, training=True))\n"
+            "    return [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]\n",
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    for _ in range(depth):\n        h = h + dense(width, activation)(h)\n",
+                "    block = dense(width, activation)\n    for _ in range(depth):\n        h = h + block(h)\n",
+            ),
+        },
+        "failing": ["test_build_deep_mlp", "test_layer_gradient_norms", "test_build_residual_mlp"],
+        "messages": {
+            "test_build_deep_mlp": "Dense layer 1 has no bias: keep use_bias=True",
+            "test_layer_gradient_norms": "compute the cross-entropy with from_logits=True",
+            "test_build_residual_mlp": "create a new Dense layer for every block",
+        },
+    },
+    "norms-spectral+residual-without-bias": {
+        "cells": {
+            "layer_gradient_norms": NORMS_PREFIX
+            + "    kernels = [l.kernel for l in model.layers if isinstance(l, keras.layers.Dense)]\n"
+            "    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        loss = loss_fn(y, model(x, training=True))\n"
+            "    return [float(np.linalg.norm(g.numpy(), 2)) for g in tape.gradient(loss, kernels)]\n",
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "activation=activation, kernel_initializer=initializer)",
+                "activation=activation, kernel_initializer=initializer, use_bias=False)",
+            ),
+        },
+        "failing": ["test_layer_gradient_norms", "test_build_residual_mlp"],
+        "messages": {
+            "test_layer_gradient_norms": "the norms are spectral norms",
+            "test_build_residual_mlp": "Dense layer 1 has no bias: keep use_bias=True",
+        },
+    },
+    "residual-one-block-too-many": {
+        "cells": {"build_residual_mlp": _swap(RESIDUAL, "for _ in range(depth):", "for _ in range(depth + 1):")},
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "depth blocks plus the projection and the logits layer"},
+    },
+    "residual-projection-after-the-blocks": {
+        # Blocks on the raw input (input_dim units each), then the projection: the layer order is wrong.
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    h = dense(width)(inputs)\n    for _ in range(depth):\n"
+                "        h = h + dense(width, activation)(h)\n",
+                "    h = inputs\n    for _ in range(depth):\n        h = h + dense(input_dim, activation)(h)\n"
+                "    h = dense(width)(h)\n",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the first Dense layer is the projection input_dim -> width"},
+    },
+    "residual-subclass-assigns-blocks-first": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL_SUBCLASS,
+                SUBCLASS_PROJECTION + SUBCLASS_BLOCKS,
+                SUBCLASS_BLOCKS + SUBCLASS_PROJECTION,
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "in the order you assign them in __init__"},
+    },
+    "residual-activation-inside-and-after-the-sum": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "h = h + dense(width, activation)(h)",
+                "h = keras.layers.Activation(activation)(h + dense(width, activation)(h))",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "the activation is applied twice"},
+    },
+    "residual-pre-activation-block": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "h = h + dense(width, activation)(h)",
+                "h = h + dense(width)(keras.layers.Activation(activation)(h))",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "(a pre-activation block)"},
+    },
+    "residual-every-block-adds-the-projection": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    for _ in range(depth):\n        h = h + dense(width, activation)(h)\n",
+                "    projected = h\n    for _ in range(depth):\n        h = projected + dense(width, activation)(h)\n",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "every block adds the projection's output"},
+    },
+    "residual-skip-from-the-block-before": {
+        "cells": {
+            "build_residual_mlp": _swap(
+                RESIDUAL,
+                "    for _ in range(depth):\n        h = h + dense(width, activation)(h)\n",
+                "    skip = h\n    for _ in range(depth):\n        h, skip = skip + dense(width, activation)(h), h\n",
+            )
+        },
+        "failing": ["test_build_residual_mlp"],
+        "messages": {"test_build_residual_mlp": "adds the input of the block before it"},
     },
     # --- alternative correct solutions ------------------------------------------
     "subclassed-models+numpy-norms": {
