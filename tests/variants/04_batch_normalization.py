@@ -243,11 +243,90 @@ VARIANTS = {
         "failing": ["test_batchnorm_backward"],
         "messages": {"test_batchnorm_backward": "dbeta is the mean over the batch instead of the sum"},
     },
+    "backward-gamma-left-out": {
+        "cells": {"batchnorm_backward": _swap(BACKWARD, "dx_hat = dy * gamma", "dx_hat = dy")},
+        "failing": ["test_batchnorm_backward"],
+        "messages": {"test_batchnorm_backward": "with γ left out (dx̂ = dy)"},
+    },
+    "backward-returns-dx-dbeta-dgamma": {
+        "cells": {"batchnorm_backward": _swap(BACKWARD, "return dx, dgamma, dbeta", "return dx, dbeta, dgamma")},
+        "failing": ["test_batchnorm_backward"],
+        "messages": {"test_batchnorm_backward": "returned dgamma and dbeta swapped"},
+    },
+    "backward-returns-dx-only": {
+        "cells": {"batchnorm_backward": _swap(BACKWARD, "return dx, dgamma, dbeta", "return dx")},
+        "failing": ["test_batchnorm_backward"],
+        "messages": {"test_batchnorm_backward": "batchnorm_backward returned one EagerTensor, not the triple"},
+    },
+    "backward-dgamma-keepdims": {
+        "cells": {
+            "batchnorm_backward": _swap(
+                BACKWARD,
+                "dgamma = tf.reduce_sum(dy * x_hat, axis=0)",
+                "dgamma = tf.reduce_sum(dy * x_hat, axis=0, keepdims=True)",
+            )
+        },
+        "failing": ["test_batchnorm_backward"],
+        "messages": {"test_batchnorm_backward": "the sum kept the reduced axis (keepdims=True)"},
+    },
+    "backward-in-float32": {
+        # The formula is right, but computed in float32: close, yet not within a float64 gradient check.
+        "cells": {
+            "batchnorm_backward": _swap(
+                BACKWARD,
+                "    x_hat, gamma, inv_std = cache\n",
+                "    x_hat, gamma, inv_std = (tf.cast(v, tf.float32) for v in cache)\n"
+                "    dy = tf.cast(dy, tf.float32)\n",
+            )
+        },
+        "failing": ["test_batchnorm_backward"],
+        "messages": {"test_batchnorm_backward": "returned dx in float32 for float64 inputs"},
+    },
+    "backward-float32-cast-back+ln-backward-float32": {
+        # float32 inside, float64 out: close to the tape, but not within a float64 gradient check.
+        "cells": {
+            "batchnorm_backward": _swap(
+                BACKWARD,
+                "    x_hat, gamma, inv_std = cache\n",
+                "    x_hat, gamma, inv_std = (tf.cast(v, tf.float32) for v in cache)\n"
+                "    dy = tf.cast(dy, tf.float32)\n",
+            ).replace("return dx, dgamma, dbeta", "return tuple(tf.cast(g, tf.float64) for g in (dx, dgamma, dbeta))"),
+            "layernorm_backward": _swap(
+                LN_BACKWARD,
+                "    x_hat, gamma, inv_std = cache\n    dy = tf.cast(dy, x_hat.dtype)\n",
+                "    x_hat, gamma, inv_std = (tf.cast(v, tf.float32) for v in cache)\n"
+                "    dy = tf.cast(dy, tf.float32)\n",
+            ),
+        },
+        "failing": ["test_batchnorm_backward", "test_layernorm_backward"],
+        "messages": {
+            "test_batchnorm_backward": "that is float32 round-off, too much for a float64 gradient check",
+            # dgamma lands just outside the tolerance (1.13e-07 > 1e-07): checks.assert_gradients_match's message
+            "test_layernorm_backward": "computed in float32",
+        },
+    },
     # --- BatchNorm ----------------------------------------------------------------
     "layer-ignores-trainable": {
         "cells": {"BatchNorm": _swap(LAYER, "if training and self.trainable:", "if training:")},
         "failing": ["test_BatchNorm"],
         "messages": {"test_BatchNorm": "a frozen BatchNorm (trainable = False) changed its moving_mean"},
+    },
+    "layer-rebinds-moving-stats": {
+        # self.moving_mean = ... instead of .assign(...): the weight becomes a tensor (and tf.function fails).
+        "cells": {
+            "BatchNorm": _swap(
+                _swap(LAYER, "self.moving_mean.assign(self.momentum", "self.moving_mean = (self.momentum"),
+                "self.moving_variance.assign(self.momentum",
+                "self.moving_variance = (self.momentum",
+            )
+        },
+        "failing": ["test_BatchNorm"],
+        "messages": {"test_BatchNorm": "use self.moving_mean.assign(...), not ="},
+    },
+    "layer-default-training-true": {
+        "cells": {"BatchNorm": _swap(LAYER, "def call(self, x, training=False):", "def call(self, x, training=True):")},
+        "failing": ["test_BatchNorm"],
+        "messages": {"test_BatchNorm": "a call without training= changed moving_mean"},
     },
     # --- layernorm_forward (+ an independent layernorm_backward mistake) ---------
     "ln-forward-over-batch-axis": {
@@ -349,6 +428,23 @@ VARIANTS = {
         },
         "failing": ["test_layernorm_backward"],
         "messages": {"test_layernorm_backward": "dbeta is the mean over the batch instead of the sum"},
+    },
+    "ln-backward-gamma-left-out": {
+        "cells": {"layernorm_backward": _swap(LN_BACKWARD, "dx_hat = dy * gamma", "dx_hat = dy")},
+        "failing": ["test_layernorm_backward"],
+        "messages": {"test_layernorm_backward": "with γ left out (dx̂ = dy)"},
+    },
+    "ln-backward-gradients-first": {
+        "cells": {"layernorm_backward": _swap(LN_BACKWARD, "return dx, dgamma, dbeta", "return dgamma, dbeta, dx")},
+        "failing": ["test_layernorm_backward"],
+        "messages": {"test_layernorm_backward": "is not first. Return them in the order (dx, dgamma, dbeta)"},
+    },
+    "ln-backward-sums-without-keepdims": {
+        "cells": {"layernorm_backward": LN_BACKWARD.replace("axis=-1, keepdims=True", "axis=-1")},
+        "failing": ["test_layernorm_backward"],
+        "messages": {
+            "test_layernorm_backward": "keep the reduced axis (keepdims=True) so the sums, like s, have shape"
+        },
     },
     # --- alternative correct solutions -------------------------------------------
     "numpy-staged-backward-keras-ops-layer-numpy-layernorm": {
