@@ -123,6 +123,16 @@ def test_duplicated_grade_id_is_reported(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+WITH_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+]
+"""Runs a command with SIGINT's default action. A shell without job control starts background jobs
+with SIGINT ignored (POSIX), and an ignored signal stays ignored across exec: a suite started as
+`bash .ci/run &` would otherwise send a Ctrl-C that the grader never sees."""
+
+
 @pytest.mark.slow
 def test_an_interrupted_batch_stops_at_once_and_resumes(course, tmp_path):
     import signal
@@ -134,7 +144,7 @@ def test_an_interrupted_batch_stops_at_once_and_resumes(course, tmp_path):
         {("alice", LESSON): build_submission(course, LESSON), **{(f"stuck{i}", LESSON): stuck for i in range(4)}},
     )
     command = [EXE, "--course", str(ROOT), "grade", "class", "--out", "out", "--workers", "2", "--timeout", "300"]
-    process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*WITH_CTRL_C, *command], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     progress = ""
     while "alice" not in progress:  # alice is graded in seconds; the others loop until their timeout
         line = process.stderr.readline()
