@@ -92,6 +92,23 @@ def run_command(command, **kwargs):
     return result.stdout
 
 
+def pip_install(command: list, env: dict) -> None:
+    """Runs `pip install`, once more if the first attempt fails: pip downloads from the registry and
+    builds this package from the working tree while the suite runs beside it (a fresh clone's CI run
+    once ended in "OSError: [Errno 2] No such file or directory" with no more said). A second
+    failure fails the build with both attempts' output; pip's traceback is kept (no -q)."""
+    command = [str(part) for part in command]
+    outputs = []
+    for _ in range(2):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)
+        if result.returncode == 0:
+            if outputs:
+                print(f"warning: {' '.join(command)} failed once, then succeeded:\n{outputs[0]}", file=sys.stderr)
+            return
+        outputs.append(f"{result.stdout[-2000:]}{result.stderr[-4000:]}")
+    raise AssertionError(f"{' '.join(command)} failed twice:\n" + "\n--- again:\n".join(outputs))
+
+
 def build_colab_kernel(root: Path) -> ColabKernel:
     """A virtual environment holding only TensorFlow, ipykernel and this package, as a Jupyter kernel."""
     venv = root / "venv"
@@ -100,7 +117,7 @@ def build_colab_kernel(root: Path) -> ColabKernel:
     run_command([sys.executable, "-m", "venv", venv], env=env, timeout=300)
     assert "include-system-site-packages = false" in (venv / "pyvenv.cfg").read_text()
     packages = [f"tensorflow=={version('tensorflow')}", "ipykernel", ROOT]
-    run_command([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages], env=env, timeout=3600)
+    pip_install([python, "-m", "pip", "install", "--disable-pip-version-check", *packages], env)
     run_command([python, "-m", "ipykernel", "install", "--prefix", root / "jupyter", "--name", KERNEL_NAME], env=env)
     # nothing of the project's own environment is visible from the fresh one
     paths = json.loads(run_command([python, "-c", "import json, sys; print(json.dumps(sys.path))"], env=env, cwd=root))
