@@ -200,16 +200,12 @@ def grading_metadata_problems(notebook) -> list[str]:
     """Problems in an instructor notebook's nbgrader metadata that nbgrader reports poorly.
 
     Args:
-        notebook: the notebook (an `nbformat.NotebookNode`), or its path.
+        notebook: the notebook (an `nbformat.NotebookNode`).
 
     Returns:
         One sentence per problem: a duplicated grade id, an unknown schema
         version, or a graded cell without points.
     """
-    import nbformat
-
-    if isinstance(notebook, (str, Path)):
-        notebook = nbformat.read(notebook, as_version=4)
     seen: set[str] = set()
     problems = []
     for index, cell in enumerate(notebook.cells):
