@@ -113,9 +113,21 @@ _colab_build = {}
 """The background build of the Colab-like venv, started as soon as a collected test needs it."""
 
 
+_lessons_to_run: list[str] = []
+"""The lessons whose one run a collected test asks for (`lesson_run`), in the order the tests ask."""
+
+LESSON_RUNS_AT_ONCE = 2
+"""Lessons executed side by side: a lesson's kernel keeps about one core busy (CI has two)."""
+
+
 def pytest_collection_finish(session):
     """Starts building the Colab-like venv at once when a test needs it, so that pip's minutes of
     downloading and unpacking overlap with the tests that run before it (tests/e2e/ runs last)."""
+    for item in session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        lesson = params.get("lesson_id", params.get("lesson"))
+        if "lesson_run" in getattr(item, "fixturenames", ()) and lesson and lesson not in _lessons_to_run:
+            _lessons_to_run.append(lesson)
     if any({"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ())) for item in session.items):
         import tempfile
         from concurrent.futures import ThreadPoolExecutor
@@ -150,20 +162,31 @@ def lesson_run(colab_kernel, tmp_path_factory):
     """`lesson_run(lesson_id)`: the lesson's one execution in the Colab-like kernel, its claims checked after it.
 
     Executed at most once per session, whichever test asks first (`test_solutions_execute.py` and
-    `test_experiment_claims.py` share it), so that no lesson runs twice.
+    `test_experiment_claims.py` share it), so that no lesson runs twice. When the first test asks,
+    every lesson a collected test will ask for starts, `LESSON_RUNS_AT_ONCE` at a time, in the
+    order the tests ask for them.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from lesson_runs import run_lesson
 
+    def execute(lesson_id: str):
+        try:
+            claims = [(c["says"], c["check"]) for c in load_claims(lesson_id) or []]
+        except Exception:  # a broken claims file is reported by test_experiment_claims.py, not here
+            claims = []
+        notebook = nbformat.read(Course(ROOT).solution_path(lesson_id), as_version=4)
+        return run_lesson(notebook, claims, colab_kernel, tmp_path_factory.mktemp(lesson_id))
+
+    executor = ThreadPoolExecutor(max_workers=LESSON_RUNS_AT_ONCE, thread_name_prefix="lesson-run")
     runs = {}
 
     def run(lesson_id: str):
+        if not runs:
+            runs.update({lesson: executor.submit(execute, lesson) for lesson in _lessons_to_run})
         if lesson_id not in runs:
-            try:
-                claims = [(c["says"], c["check"]) for c in load_claims(lesson_id) or []]
-            except Exception:  # a broken claims file is reported by test_experiment_claims.py, not here
-                claims = []
-            notebook = nbformat.read(Course(ROOT).solution_path(lesson_id), as_version=4)
-            runs[lesson_id] = run_lesson(notebook, claims, colab_kernel, tmp_path_factory.mktemp(lesson_id))
-        return runs[lesson_id]
+            runs[lesson_id] = executor.submit(execute, lesson_id)
+        return runs[lesson_id].result()
 
-    return run
+    yield run
+    executor.shutdown(wait=True, cancel_futures=True)

@@ -23,7 +23,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL_NAME = "backprop-lab-colab-like"
@@ -147,6 +146,8 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
     A failing lesson cell stops the run (its claims are not checked); a failing claim check is
     recorded (`raises-exception` tag) and the next one runs.
     """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
@@ -163,23 +164,21 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
     def on_cell_executed(cell, cell_index, execute_reply):
         finished[cell_index] = time.monotonic()
 
+    # The kernel's spec and environment are given, not set in os.environ: lessons run two at a time, in threads.
+    specs = KernelSpecManager(kernel_dirs=[str(kernel.jupyter_path / "kernels")])
     client = NotebookClient(
         notebook,
+        km=KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs),
         timeout=CELL_TIMEOUT,
-        kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(workdir)}},
         on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,
     )
     failure = None
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
-        patch.setenv("JUPYTER_PATH", str(kernel.jupyter_path))
-        patch.delenv("PYTHONPATH", raising=False)
-        try:
-            client.execute()
-        except (CellExecutionError, CellControlSignal, DeadKernelError) as err:  # a timeout is a CellControlSignal
-            failure = (max(started, default=0), _ANSI.sub("", f"{type(err).__name__}: {err}"))
+    try:
+        client.execute(env={**clean_env(), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    except (CellExecutionError, CellControlSignal, DeadKernelError) as err:  # a timeout is a CellControlSignal
+        failure = (max(started, default=0), _ANSI.sub("", f"{type(err).__name__}: {err}"))
     extra = notebook.cells[lesson_cells:]
     run = LessonRun(nbformat.v4.new_notebook(cells=notebook.cells[:lesson_cells], metadata=notebook.metadata))
     if started:

@@ -7,6 +7,7 @@ table lists reaches the target with a margin, and every broken recipe shows its 
 
 from __future__ import annotations
 
+import json
 import re
 
 import keras
@@ -357,3 +358,59 @@ def test_fewer_epochs_retrace_the_first_epochs_of_the_longer_run():
     _, long = recipes.train_recipe({**TINY, "epochs": 3})
     for key in ["train_loss", "val_loss", "train_accuracy", "val_accuracy"]:
         assert long[key][:2] == short[key], key
+
+
+# --- saved runs: the grader trains lesson 12's broken recipes once, not once per submission -----------------------
+
+
+def test_a_saved_run_is_the_run_and_is_used_only_for_its_own_recipe(tmp_path):
+    [path] = recipes.save_runs(tmp_path, [TINY])
+    model, report = recipes.train_recipe(TINY)
+    recipes.use_saved_runs(tmp_path)
+    try:
+        saved_model, saved_report = recipes.train_recipe(TINY)
+        assert saved_report == report
+        assert [w.shape for w in saved_model.weights] == [w.shape for w in model.weights]
+        for got, want in zip(saved_model.get_weights(), model.get_weights(), strict=True):
+            np.testing.assert_array_equal(got, want)
+        # the file is what comes back, nothing is trained: a doctored report is returned as it is
+        with np.load(path) as saved:
+            arrays = dict(saved)
+        arrays["report"] = np.array(json.dumps({**report, "dead_fraction": 0.123}))
+        np.savez(path, **arrays)
+        assert recipes.train_recipe(TINY)[1]["dead_fraction"] == 0.123
+        assert recipes.train_recipe({**TINY, "seed": 1})[1]["dead_fraction"] != 0.123, "another recipe trains"
+        split = recipes.noisy_digits()
+        other = data.Split(split.x_train, split.y_train[::-1], split.x_val, split.y_val)
+        assert recipes.run_key(TINY, other) != recipes.run_key(TINY, split), "other data, another run"
+        assert recipes.save_runs(tmp_path, [TINY]) == [], "a saved run is kept, not trained again"
+    finally:
+        recipes.use_saved_runs(None)
+    assert recipes.train_recipe(TINY)[1] == report, "without saved runs, training again"
+
+
+def test_save_runs_saves_the_five_broken_recipes_by_default(tmp_path, monkeypatch):
+    trained = []
+
+    def train_quickly(recipe, split):  # the recipes themselves train in seconds: record them, train TINY
+        trained.append(recipe)
+        return recipes.build_model(TINY), {"val_accuracy": [0.5]}
+
+    monkeypatch.setattr(recipes, "train_recipe", train_quickly)
+    written = recipes.save_runs(tmp_path)
+    assert trained == [recipes.complete(r) for r in recipes.BROKEN_RECIPES.values()]
+    assert sorted(written) == sorted(tmp_path.glob("*.npz")) and len(written) == 5
+    assert not list(tmp_path.glob(".*")), "no partial file is left behind"
+
+
+def test_rebinding_the_saved_runs_folder_is_tampering():
+    from backprop_lab.sandbox import harness
+
+    integrity = harness.Integrity()
+    before = recipes._saved_runs
+    recipes._saved_runs = "/sandbox"  # a folder a submission could fill with runs of its own
+    try:
+        assert any("backprop_lab.recipes: _saved_runs" in p for p in integrity.problems({}))
+    finally:
+        recipes._saved_runs = before
+    assert integrity.problems({}) == []

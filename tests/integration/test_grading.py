@@ -136,6 +136,16 @@ def test_every_exercise_has_two_wrong_variants_and_an_alternative(course, lesson
 
 
 @needs_first
+@pytest.mark.skipif("12_diagnose_and_fix" not in LESSONS, reason="lesson 12 not selected by $BACKPROP_LAB_LESSONS")
+def test_lesson_12s_broken_recipes_are_trained_once_for_the_whole_batch(course, corpus):
+    from backprop_lab.grading.pipeline import SAVED_RUNS, trains_broken_recipes
+
+    trains = {lesson_id for lesson_id in course.lesson_ids() if trains_broken_recipes(course.lesson(lesson_id))}
+    assert trains == {"12_diagnose_and_fix"}
+    assert len(list((corpus[2] / SAVED_RUNS).glob("*.npz"))) == 5  # one per broken recipe, shared by the workers
+
+
+@needs_first
 def test_stderr_output_and_warnings_cost_no_points(corpus):
     result = corpus[0][(FIRST, "noisy-stderr")]
     assert result.score == result.max_score, [c for c in result.checks if c.score < c.max_score]

@@ -161,3 +161,18 @@ def test_a_swapped_report_descriptor_is_detected(worker):
     )
     answer = worker.run(Job((JobCell("student", swap), JobCell("test", "assert False")), LIMITS))
     assert answer.forged, answer
+
+
+def test_saved_runs_are_shared_read_only_and_named_on_the_command_line_not_in_the_environment(tmp_path):
+    """Lesson 12's broken recipes, trained by the grader (`recipes.save_runs`), reach every submission read-only."""
+    (tmp_path / "run.npz").write_bytes(b"saved by the grader")
+    worker = Worker(sandboxed=True, saved_runs=tmp_path)
+    try:
+        assert value_of(worker, "__import__('backprop_lab.recipes').recipes._saved_runs") == repr(str(tmp_path))
+        assert value_of(worker, f"open({str(tmp_path / 'run.npz')!r}, 'rb').read()") == repr(b"saved by the grader")
+        cells, _ = run(worker, f"open({str(tmp_path / 'forged.npz')!r}, 'wb').write(b'a run of my own')")
+        assert cells[0]["ename"] in {"OSError", "PermissionError"}, cells
+        assert "BACKPROP" not in value_of(worker, "sorted(__import__('os').environ)")
+    finally:
+        worker.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]

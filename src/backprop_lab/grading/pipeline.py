@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,10 @@ TIMEOUT_MARGIN = 10
 
 REFERENCE_TIMEOUT = 600
 """Seconds the reference solution itself may run while its time is measured."""
+
+SAVED_RUNS = ".saved-runs"
+"""`OUT/.saved-runs/`: lesson 12's broken recipes, trained once by the grader (not once per
+submission) and shared read-only with the workers (`backprop_lab.recipes.use_saved_runs`)."""
 
 ResultCallback = Callable[[GradeResult, int, int], None]
 
@@ -128,11 +133,15 @@ def grade(
     course = course or Course.locate()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    runner = Runner(workers or default_workers(), scheduler, sandboxed, int(memory_gb * 2**30))
+    saved_runs = out / SAVED_RUNS
+    saved_runs.mkdir(exist_ok=True)
+    runner = Runner(workers or default_workers(), scheduler, sandboxed, int(memory_gb * 2**30), saved_runs)
     try:
         if not scheduler:
             runner.pool.prestart()  # the workers import TensorFlow while the submissions are read
         the_plan = plan(Path(submissions), out, course, lesson)
+        if not scheduler and any(trains_broken_recipes(p.lesson) for p in the_plan.pending):
+            save_broken_runs(saved_runs)  # while the workers start
         for done, result in enumerate(the_plan.done, 1):
             if on_result:
                 on_result(result, done, the_plan.total)
@@ -217,11 +226,12 @@ class Runner:
         scheduler: a Dask scheduler's address, or None.
         sandboxed: see `sandbox.pool.Worker`.
         memory: bytes of address space one notebook may use.
+        saved_runs: the folder of `save_broken_runs`, shared read-only with the workers here.
     """
 
-    def __init__(self, workers: int, scheduler: str | None, sandboxed: bool | None, memory: int):
+    def __init__(self, workers: int, scheduler: str | None, sandboxed: bool | None, memory: int, saved_runs=None):
         self.scheduler, self.sandboxed, self.memory = scheduler, sandboxed, memory
-        self.pool = pool.WorkerPool(workers, sandboxed)
+        self.pool = pool.WorkerPool(workers, sandboxed, saved_runs)
 
     def run(self, jobs: list[tuple[object, Job]]):
         try:
@@ -266,6 +276,33 @@ def run(the_plan: Plan, out: Path, runner: Runner, timeout: float | None, on_res
         if on_result:
             on_result(result, done, the_plan.total)
         yield result
+
+
+def trains_broken_recipes(lesson: Lesson) -> bool:
+    """Whether the lesson's trusted cells train `recipes.BROKEN_RECIPES` (lesson 12's evidence)."""
+    trusted = [lesson.setup, *(c.source for c in lesson.cells if c.kind == "locked")]
+    return any("train_recipe" in source and "BROKEN_RECIPES" in source for source in trusted)
+
+
+def save_broken_runs(folder: Path) -> bool:
+    """Trains the broken recipes into `folder` in a process of the grader's own (no submission runs in it).
+
+    A failure only costs time (every submission then trains them itself): it is reported, not raised.
+
+    Returns:
+        True when the runs are saved.
+    """
+    code = "import sys; from backprop_lab import recipes; recipes.save_runs(sys.argv[1])"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        print(
+            f"WARNING: could not train lesson 12's broken recipes ahead of its submissions (each will train "
+            f"them itself, which is slower):\n{done.stderr[-2000:]}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return done.returncode == 0
 
 
 def lesson_timeouts(course: Course, lessons: list[Lesson], out: Path, runner: Runner) -> dict[str, float]:

@@ -49,12 +49,13 @@ def import_roots() -> list[str]:
     return sorted(_outermost(Path(r).resolve() for r in roots if Path(r).exists()))
 
 
-def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
+def bwrap_command(bwrap: str, scratch_size: int, read_only: tuple[str, ...] = ()) -> list[str]:
     """The `bwrap ...` prefix that starts a command inside the sandbox.
 
     Args:
         bwrap: path of the `bwrap` executable.
         scratch_size: bytes of the writable tmpfs.
+        read_only: more folders the grader shares, read-only, at the same paths.
 
     Returns:
         The argument list, to be followed by the command to run.
@@ -75,6 +76,8 @@ def bwrap_command(bwrap: str, scratch_size: int) -> list[str]:
     for root in import_roots():
         if not any(root == d or root.startswith(d + "/") for d in _SYSTEM_DIRS):
             args += ["--ro-bind", root, root]
+    for folder in read_only:
+        args += ["--ro-bind", folder, folder]
     args += ["--size", str(scratch_size), "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     args += ["--clearenv"] + [a for k, v in sandbox_environment().items() for a in ("--setenv", k, v)]
     return args

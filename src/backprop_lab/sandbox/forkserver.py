@@ -9,9 +9,11 @@ the child left behind, restores a clean home and /tmp, and writes one `Answer` l
 When it cannot restore a clean state it says so in the answer and exits, so that the
 pool replaces it before the next submission.
 
-Run it as `python -m backprop_lab.sandbox.forkserver [--sandboxed]`, normally inside
-`bwrap` (see `backprop_lab.sandbox.bwrap`); `--sandboxed` says it has a PID
-namespace of its own, so that every process but itself may be killed after a job.
+Run it as `python -m backprop_lab.sandbox.forkserver [--sandboxed] [--saved-runs FOLDER]`,
+normally inside `bwrap` (see `backprop_lab.sandbox.bwrap`); `--sandboxed` says it has a PID
+namespace of its own, so that every process but itself may be killed after a job;
+`--saved-runs` names a read-only folder of training runs the grader saved
+(`backprop_lab.recipes.use_saved_runs`).
 """
 
 from __future__ import annotations
@@ -58,13 +60,18 @@ def preload() -> None:
 
 def main(argv=None) -> int:
     """Serves jobs from stdin until it closes."""
-    sandboxed = "--sandboxed" in (argv if argv is not None else sys.argv[1:])
+    argv = sys.argv[1:] if argv is None else argv
+    sandboxed = "--sandboxed" in argv
+    saved_runs = argv[argv.index("--saved-runs") + 1] if "--saved-runs" in argv else None
     # Not dumpable: a child running as the same user cannot ptrace this process or read its memory.
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     channel = os.dup(1)
     os.dup2(2, 1)  # stray prints go to the log, never into the answers
     preload()
+    from backprop_lab import recipes
     from backprop_lab.sandbox import harness
+
+    recipes.use_saved_runs(saved_runs)  # lesson 12's runs, trained by the grader, read-only (see pool.Worker)
 
     integrity = harness.Integrity()  # once, before any fork and any student code
     scratch = Path(os.environ.get("HOME", "/tmp")) / "job"

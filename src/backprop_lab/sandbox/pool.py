@@ -53,18 +53,22 @@ class Worker:
     Args:
         sandboxed: True to require bubblewrap, False to run without it, None for "when installed".
         scratch_size: bytes of the sandbox's writable tmpfs.
+        saved_runs: a folder of lesson 12's training runs that the grader saved itself
+            (`backprop_lab.recipes.save_runs`), shared read-only; None shares nothing.
     """
 
-    def __init__(self, sandboxed: bool | None = None, scratch_size: int = 2 * 2**30):
+    def __init__(self, sandboxed: bool | None = None, scratch_size: int = 2 * 2**30, saved_runs=None):
         bwrap = sandbox.bwrap_path()
         if sandboxed and not bwrap:
             raise WorkerError("the sandbox needs bubblewrap: install Debian's `bubblewrap` package")
         self.sandboxed = bool(bwrap) if sandboxed is None else sandboxed
         self._home = None if self.sandboxed else tempfile.mkdtemp(prefix="bpl-worker-")
+        shared = (str(saved_runs),) if saved_runs else ()
         # -I: isolated mode, so no folder a submission can write (the current one) is on sys.path
         command = [sys.executable, "-I", "-m", "backprop_lab.sandbox.forkserver"]
+        command += [a for folder in shared for a in ("--saved-runs", folder)]
         if self.sandboxed:
-            command = sandbox.bwrap_command(bwrap, scratch_size) + command + ["--sandboxed"]
+            command = sandbox.bwrap_command(bwrap, scratch_size, shared) + command + ["--sandboxed"]
             env = None
         else:
             env = {**os.environ, **sandbox.sandbox_environment(), "HOME": self._home}
@@ -128,8 +132,8 @@ class Worker:
 class WorkerPool:
     """Up to `size` workers, started when first needed and restarted after a crash."""
 
-    def __init__(self, size: int, sandboxed: bool | None = None):
-        self.size, self.sandboxed = size, sandboxed
+    def __init__(self, size: int, sandboxed: bool | None = None, saved_runs=None):
+        self.size, self.sandboxed, self.saved_runs = size, sandboxed, saved_runs
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: list[Worker] = []
         self._lock = threading.Lock()
@@ -149,7 +153,7 @@ class WorkerPool:
             if len(self._all) >= self.size:
                 return
         try:
-            worker = Worker(self.sandboxed)
+            worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
         except WorkerError as err:  # the first job will try again and report it
             log.warning("a grading worker did not start ahead of time: %s", err)
             return
@@ -188,7 +192,7 @@ class WorkerPool:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
-            worker = Worker(self.sandboxed)
+            worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
             with self._lock:
                 self._all.append(worker)
             return worker
