@@ -154,8 +154,8 @@ def time_fork_server_start() -> float:
     return watch.elapsed
 
 
-def run_backprop_lab(submissions: Path, out: Path, workers: int | None) -> Run:
-    """Grades the class with `backprop-lab grade --sandbox` (its default workers unless `workers` is given)."""
+def run_backprop_lab(submissions: Path, out: Path, workers: int | None, timeout: float | None = None) -> Run:
+    """Grades the class with `backprop-lab grade --sandbox` (its default workers and time limits unless given)."""
     command = [
         str(BIN_DIR / "backprop-lab"),
         "--course",
@@ -169,6 +169,8 @@ def run_backprop_lab(submissions: Path, out: Path, workers: int | None) -> Run:
     ]
     if workers is not None:
         command += ["--workers", str(workers)]
+    if timeout is not None:
+        command += ["--timeout", f"{timeout:g}"]
     with Stopwatch() as watch:
         done = subprocess.run(command, env=tool_env(), capture_output=True, text=True)
     if done.returncode != 0:
@@ -301,7 +303,7 @@ def report(args, plan, ours: Run, plain: Run | None, fixed: FixedCost, workers: 
         markdown_table(["grader", "submissions", "graded", "wall s", "s / submission", "note"], rows),
         "",
         *(comparison(ours, plain, plan) if plain else ["plain nbgrader: not run (--skip-nbgrader)"]),
-        *(loop_lines(ours, plan) if "loop" in dict(plan).values() else []),
+        *(loop_lines(ours, plan, args.timeout) if "loop" in dict(plan).values() else []),
         f"RATIO seconds per submission (backprop-lab): {per_submission:.2f} s "
         f"(= {ours.seconds:.1f} s / {n}; {executed} run in the sandbox, {worker_s:.2f} worker-s each on "
         f"{busy} workers; marginal {marginal:.2f} s per extra submission over the class of 1)",
@@ -325,13 +327,14 @@ def comparison(ours: Run, plain: Run, plan) -> list[str]:
     ]
 
 
-def loop_lines(ours: Run, plan) -> list[str]:
+def loop_lines(ours: Run, plan, timeout: float | None = None) -> list[str]:
     """What the infinite loop cost: its status and the class's wall time against issue 14's two minutes."""
     student = next(s for s, kind in plan if kind == "loop")
     status = ours.statuses.get(student, "missing")
+    limit = "the lesson's derived limit" if timeout is None else f"--timeout {timeout:g} s, not the derived limit"
     return [
         f"RATIO class with one infinite loop ({student}: status {status}): {ours.seconds:.1f} s for "
-        f"{len(plan)} submissions, {ours.seconds / LOOP_TARGET_S:.2f}x the target of {LOOP_TARGET_S:g} s "
+        f"{len(plan)} submissions ({limit}), {ours.seconds / LOOP_TARGET_S:.2f}x the target of {LOOP_TARGET_S:g} s "
         f"({mark(ours.seconds < LOOP_TARGET_S and status == 'timeout')})"
     ]
 
@@ -360,6 +363,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="grade with backprop-lab only (no plain nbgrader comparison, no speed-up ratio)",
     )
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds a notebook may run (default: the lesson's limit derived from its reference solution, as "
+        "`backprop-lab grade` does; a smaller one makes the --infinite-loop smoke test quick)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a tiny class of 2: one correct notebook, one broken file (smoke test)"
     )
     args = parser.parse_args(argv)
@@ -385,12 +395,12 @@ def benchmark(args, work: Path, machine: str) -> str:
     print("fixed cost: starting one sandboxed fork server ...", flush=True)
     fork_server_s = time_fork_server_start()
     print(f"  {fork_server_s:.1f} s; now backprop-lab grade --sandbox on a class of 1 ...", flush=True)
-    one = run_backprop_lab(one_student, work / "backprop-lab-1", args.workers)
+    one = run_backprop_lab(one_student, work / "backprop-lab-1", args.workers, args.timeout)
     print(
         f"  {one.seconds:.1f} s; now backprop-lab grade --sandbox on {len(plan)} submissions of {args.lesson} ...",
         flush=True,
     )
-    ours = run_backprop_lab(submissions, work / "backprop-lab", args.workers)
+    ours = run_backprop_lab(submissions, work / "backprop-lab", args.workers, args.timeout)
     print(f"  {ours.seconds:.1f} s", flush=True)
     plain = None
     if not args.skip_nbgrader:

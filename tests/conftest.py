@@ -62,6 +62,7 @@ LONGEST_FIRST = ("integration/test_grading.py",)
 the grading corpus keeps one worker (and the cores) busy for most of the run, so it must not start last."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     """Marks each test with its tier, and groups tests for pytest-xdist: a module's tests run in one
     worker (they share module fixtures), and so do all the tests of the lessons' one run (`lesson_run`)."""

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 BENCHMARKS = {
     ("grading_throughput.py",): ["RATIO speedup", "RATIO seconds per submission", "RATIO fork-server start-up share"],
-    ("grading_throughput.py", "--infinite-loop", "--skip-nbgrader"): [
+    ("grading_throughput.py", "--infinite-loop", "--skip-nbgrader", "--timeout", "8"): [
         "RATIO seconds per submission",
         "RATIO class with one infinite loop (s001: status timeout)",
     ],
