@@ -58,23 +58,40 @@ def pytest_ignore_collect(collection_path, config):
 
 
 LONGEST_FIRST = ("integration/test_grading.py",)
-"""Modules that run first under pytest-xdist (`.ci/run`: `-n 2 --dist loadgroup --no-loadscope-reorder`):
-the grading corpus keeps one worker (and the cores) busy for most of the run, so it must not start last."""
+"""Modules that run first under pytest-xdist (`.ci/run`: `-n 2 --no-loadscope-reorder`): the grading
+corpus keeps one worker (and the cores) busy for most of the run, so it must not start last."""
+
+LESSON_RUN_MODULES = ("e2e/test_solutions_execute.py", "e2e/test_experiment_claims.py")
+"""The modules whose tests read the lessons' one run (`lesson_run`, `colab_kernel`): one xdist worker runs them all."""
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Marks each test with its tier, and groups tests for pytest-xdist: a module's tests run in one
-    worker (they share module fixtures), and so do all the tests of the lessons' one run (`lesson_run`)."""
+    """Marks each test with its tier; under pytest-xdist, the grading corpus goes first."""
     here = Path(__file__).parent
     for item in items:
         module = Path(str(item.path)).relative_to(here)
         if len(module.parts) > 1 and module.parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, module.parts[0]))
-        runs_lessons = {"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ()))
-        item.add_marker(pytest.mark.xdist_group("lesson-runs" if runs_lessons else module.as_posix()))
+        if {"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ())) and (
+            module.as_posix() not in LESSON_RUN_MODULES
+        ):
+            raise pytest.UsageError(f"{item.nodeid} reads the lessons' run: add its module to LESSON_RUN_MODULES")
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the same order in every worker: xdist checks it
         items.sort(key=lambda item: Path(str(item.path)).relative_to(here).as_posix() not in LONGEST_FIRST)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist, one worker runs all the tests of a module (they share its fixtures), and one
+    runs every module of `LESSON_RUN_MODULES` (they share the lessons' single run)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].removeprefix("tests/")
+            return "lesson-runs" if module in LESSON_RUN_MODULES else module
+
+    return ByModule(config, log)
 
 
 @pytest.fixture(scope="session")
