@@ -57,41 +57,11 @@ def pytest_ignore_collect(collection_path, config):
         return None
 
 
-LONGEST_FIRST = ("integration/test_grading.py",)
-"""Modules that run first under pytest-xdist (`.ci/run`: `-n 2 --no-loadscope-reorder`): the grading
-corpus keeps one worker (and the cores) busy for most of the run, so it must not start last."""
-
-LESSON_RUN_MODULES = ("e2e/test_solutions_execute.py", "e2e/test_experiment_claims.py")
-"""The modules whose tests read the lessons' one run (`lesson_run`, `colab_kernel`): one xdist worker runs them all."""
-
-
 def pytest_collection_modifyitems(config, items):
-    """Marks each test with its tier; under pytest-xdist, the grading corpus goes first."""
-    here = Path(__file__).parent
     for item in items:
-        module = Path(str(item.path)).relative_to(here)
-        if len(module.parts) > 1 and module.parts[0] in TIERS:
-            item.add_marker(getattr(pytest.mark, module.parts[0]))
-        if {"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ())) and (
-            module.as_posix() not in LESSON_RUN_MODULES
-        ):
-            raise pytest.UsageError(f"{item.nodeid} reads the lessons' run: add its module to LESSON_RUN_MODULES")
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # the same order in every worker: xdist checks it
-        items.sort(key=lambda item: Path(str(item.path)).relative_to(here).as_posix() not in LONGEST_FIRST)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """Under pytest-xdist, one worker runs all the tests of a module (they share its fixtures), and one
-    runs every module of `LESSON_RUN_MODULES` (they share the lessons' single run)."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    class ByModule(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0].removeprefix("tests/")
-            return "lesson-runs" if module in LESSON_RUN_MODULES else module
-
-    return ByModule(config, log)
+        parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
+        if len(parts) > 1 and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 @pytest.fixture(scope="session")
@@ -143,32 +113,6 @@ _colab_build = {}
 """The background build of the Colab-like venv, started as soon as a collected test needs it."""
 
 
-def _colab_root(controller_pid: int) -> Path:
-    """Where this test run builds its Colab-like venv: one folder per run, shared by pytest-xdist's
-    workers (children of the controller), removed by the controller (or the only process) at the end."""
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / f"bpl-colab-{controller_pid}"
-
-
-def _build_colab_kernel_once(root: Path):
-    """Builds the venv in `root` unless another worker of this run has (a lock: only one builds)."""
-    import fcntl
-    import json
-
-    from lesson_runs import ColabKernel, build_colab_kernel
-
-    root.mkdir(exist_ok=True)
-    built = root / "built.json"
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not built.exists():
-            kernel = build_colab_kernel(root)
-            built.write_text(json.dumps([str(kernel.venv), str(kernel.jupyter_path)]))
-        venv, jupyter_path = json.loads(built.read_text())
-        return ColabKernel(Path(venv), Path(jupyter_path))
-
-
 _lessons_to_run: list[str] = []
 """The lessons whose one run a collected test asks for (`lesson_run`), in the order the tests ask."""
 
@@ -185,20 +129,22 @@ def pytest_collection_finish(session):
         if "lesson_run" in getattr(item, "fixturenames", ()) and lesson and lesson not in _lessons_to_run:
             _lessons_to_run.append(lesson)
     if any({"colab_kernel", "lesson_run"} & set(getattr(item, "fixturenames", ())) for item in session.items):
+        import tempfile
         from concurrent.futures import ThreadPoolExecutor
 
-        root = _colab_root(os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid())
+        from lesson_runs import build_colab_kernel
+
+        root = Path(tempfile.mkdtemp(prefix="bpl-colab-"))
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colab-venv")
-        _colab_build.update(future=executor.submit(_build_colab_kernel_once, root), executor=executor)
+        _colab_build.update(root=root, future=executor.submit(build_colab_kernel, root), executor=executor)
 
 
 def pytest_sessionfinish(session):
     if _colab_build:
-        _colab_build["executor"].shutdown(wait=True, cancel_futures=True)
-    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller, or a run without xdist
         import shutil
 
-        shutil.rmtree(_colab_root(os.getpid()), ignore_errors=True)  # a temporary venv: nothing depends on it
+        _colab_build["executor"].shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(_colab_build["root"], ignore_errors=True)  # a temporary venv: nothing depends on it
 
 
 @pytest.fixture(scope="session")

@@ -147,7 +147,7 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
     recorded (`raises-exception` tag) and the next one runs.
     """
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
@@ -168,7 +168,7 @@ def run_lesson(notebook, claims: list[tuple[str, str]], kernel: ColabKernel, wor
     specs = KernelSpecManager(kernel_dirs=[str(kernel.jupyter_path / "kernels")])
     client = NotebookClient(
         notebook,
-        km=KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs),
+        km=AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs),
         timeout=CELL_TIMEOUT,
         resources={"metadata": {"path": str(workdir)}},
         on_cell_start=on_cell_start,
