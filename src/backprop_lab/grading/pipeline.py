@@ -138,8 +138,10 @@ def grade(
     runner = Runner(workers or default_workers(), scheduler, sandboxed, int(memory_gb * 2**30), saved_runs)
     try:
         if not scheduler:
-            runner.pool.prestart()  # the workers import TensorFlow while the submissions are read
+            runner.pool.prestart(1)  # a worker imports TensorFlow while the submissions are read
         the_plan = plan(Path(submissions), out, course, lesson)
+        if not scheduler:
+            runner.pool.prestart(len(the_plan.pending))  # as many as there is work for, up to `workers`
         if not scheduler and any(trains_broken_recipes(p.lesson) for p in the_plan.pending):
             save_broken_runs(saved_runs)  # while the workers start
         for done, result in enumerate(the_plan.done, 1):

@@ -130,36 +130,51 @@ class Worker:
 
 
 class WorkerPool:
-    """Up to `size` workers, started when first needed and restarted after a crash."""
+    """Up to `size` workers, started when first needed and restarted after a crash.
+
+    A job takes an idle worker; when none is idle it waits for one that `prestart` is starting and
+    no other job has claimed yet, and otherwise starts a worker itself.
+    """
 
     def __init__(self, size: int, sandboxed: bool | None = None, saved_runs=None):
         self.size, self.sandboxed, self.saved_runs = size, sandboxed, saved_runs
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: list[Worker] = []
         self._all: list[Worker] = []
-        self._lock = threading.Lock()
+        self._starting = 0  # workers prestart is starting now
+        self._waiting = 0  # jobs waiting for one of those
+        self._closed = False
+        self._changed = threading.Condition()
         self.replaced = 0
         # One long-lived thread per worker: bwrap's --die-with-parent kills a worker when the *thread*
         # that started it ends, so workers must be started from threads that live as long as the pool.
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="grading-worker")
 
-    def prestart(self) -> None:
-        """Starts every worker now, in the background, so that their start-up (importing TensorFlow,
-        seconds each) overlaps with whatever the caller does before the first job."""
-        for _ in range(self.size):
+    def prestart(self, count: int | None = None) -> None:
+        """Starts workers in the background until `count` of them (every one when None) are running or
+        starting, so that their start-up (importing TensorFlow, seconds each) overlaps with whatever the
+        caller does before the first job."""
+        wanted = self.size if count is None else min(count, self.size)
+        with self._changed:
+            more = wanted - len(self._all) - self._starting
+            self._starting += max(more, 0)
+        for _ in range(more):
             self._threads.submit(self._start_one)
 
     def _start_one(self) -> None:
-        with self._lock:
-            if len(self._all) >= self.size:
-                return
         try:
             worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
-        except WorkerError as err:  # the first job will try again and report it
+        except WorkerError as err:  # a job waiting for it starts one itself and reports the error
             log.warning("a grading worker did not start ahead of time: %s", err)
-            return
-        with self._lock:
-            self._all.append(worker)
-        self._idle.put(worker)
+            worker = None
+        with self._changed:
+            self._starting -= 1
+            closed = self._closed
+            if worker and not closed:
+                self._all.append(worker)
+                self._idle.append(worker)
+            self._changed.notify_all()
+        if worker and closed:
+            worker.close()
 
     def submit(self, job: Job) -> Future:
         """Queues a job; the future's result is its `Answer`."""
@@ -177,41 +192,51 @@ class WorkerPool:
             self._retire(worker, answer.worker_error)
             answer.worker_error = ""
         else:
-            self._idle.put(worker)
+            with self._changed:
+                self._idle.append(worker)
+                self._changed.notify_all()
         return answer
 
     def _retire(self, worker: Worker, why: str) -> None:
         log.warning("replacing a grading worker: %s", why)
         worker.close()
-        with self._lock:
+        with self._changed:
             if worker in self._all:  # stop_running() or close() may have dropped it already
                 self._all.remove(worker)
             self.replaced += 1
 
     def _take(self) -> Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
-            with self._lock:
-                self._all.append(worker)
-            return worker
+        with self._changed:
+            if self._closed:
+                raise WorkerError("the grading workers were stopped")
+            if not self._idle and self._starting > self._waiting:  # one is starting that no job claimed
+                self._waiting += 1
+                while not self._idle and self._starting >= self._waiting:
+                    self._changed.wait()
+                self._waiting -= 1
+            if self._idle:
+                return self._idle.pop()
+        worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
+        with self._changed:
+            self._all.append(worker)
+        return worker
 
     def stop_running(self) -> None:
         """Kills the workers that are running a job (after an interrupt); idle ones stay for later jobs."""
-        with self._lock:
-            idle = set(self._idle.queue)
-            busy = [w for w in self._all if w not in idle]
+        with self._changed:
+            busy = [w for w in self._all if w not in self._idle]
             for worker in busy:
                 worker.close()
                 self._all.remove(worker)
 
     def close(self) -> None:
+        """Stops every worker, and any that is still starting as soon as it is ready."""
         self._threads.shutdown(wait=False, cancel_futures=True)
-        with self._lock:
-            for worker in self._all:
-                worker.close()
-            self._all.clear()
+        with self._changed:
+            self._closed = True
+            workers, self._all, self._idle = self._all, [], []
+        for worker in workers:
+            worker.close()
 
 
 def run_jobs(
