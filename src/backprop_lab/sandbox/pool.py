@@ -55,9 +55,19 @@ class Worker:
         scratch_size: bytes of the sandbox's writable tmpfs.
         saved_runs: a folder of lesson 12's training runs that the grader saved itself
             (`backprop_lab.recipes.save_runs`), shared read-only; None shares nothing.
+        cancel: an event that, once set, stops a start-up still in progress (`WorkerError`).
+
+    Raises:
+        WorkerError: the fork server did not start, or `cancel` was set first.
     """
 
-    def __init__(self, sandboxed: bool | None = None, scratch_size: int = 2 * 2**30, saved_runs=None):
+    def __init__(
+        self,
+        sandboxed: bool | None = None,
+        scratch_size: int = 2 * 2**30,
+        saved_runs=None,
+        cancel: threading.Event | None = None,
+    ):
         bwrap = sandbox.bwrap_path()
         if sandboxed and not bwrap:
             raise WorkerError("the sandbox needs bubblewrap: install Debian's `bubblewrap` package")
@@ -77,7 +87,10 @@ class Worker:
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
         )
         self._buffer = b""
-        ready = self._read_line(STARTUP_TIMEOUT)
+        ready = self._read_line(STARTUP_TIMEOUT, cancel)
+        if cancel is not None and cancel.is_set():
+            self.close()
+            raise WorkerError("the grading worker was stopped while it started")
         if not ready or json.loads(ready).get("event") != "ready":
             self.close()
             raise WorkerError(f"the grading worker did not start: {self.log_tail()}")
@@ -102,14 +115,16 @@ class Worker:
         answer.sandboxed = self.sandboxed
         return answer
 
-    def _read_line(self, timeout: float) -> bytes | None:
+    def _read_line(self, timeout: float, cancel: threading.Event | None = None) -> bytes | None:
         deadline = time.monotonic() + timeout
         fd = self.process.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.process.poll() is not None and not select.select([fd], [], [], 0)[0]:
                 return None
-            if select.select([fd], [], [], min(remaining, 1.0))[0]:
+            if cancel is not None and cancel.is_set():
+                return None
+            if select.select([fd], [], [], min(remaining, 0.1 if cancel else 1.0))[0]:
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     return None
@@ -142,7 +157,7 @@ class WorkerPool:
         self._all: list[Worker] = []
         self._starting = 0  # workers prestart is starting now
         self._waiting = 0  # jobs waiting for one of those
-        self._closed = False
+        self._closed = threading.Event()  # also stops the start-ups in progress
         self._changed = threading.Condition()
         self.replaced = 0
         # One long-lived thread per worker: bwrap's --die-with-parent kills a worker when the *thread*
@@ -162,13 +177,14 @@ class WorkerPool:
 
     def _start_one(self) -> None:
         try:
-            worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
+            worker = Worker(self.sandboxed, saved_runs=self.saved_runs, cancel=self._closed)
         except WorkerError as err:  # a job waiting for it starts one itself and reports the error
-            log.warning("a grading worker did not start ahead of time: %s", err)
+            if not self._closed.is_set():
+                log.warning("a grading worker did not start ahead of time: %s", err)
             worker = None
         with self._changed:
             self._starting -= 1
-            closed = self._closed
+            closed = self._closed.is_set()
             if worker and not closed:
                 self._all.append(worker)
                 self._idle.append(worker)
@@ -207,7 +223,7 @@ class WorkerPool:
 
     def _take(self) -> Worker:
         with self._changed:
-            if self._closed:
+            if self._closed.is_set():
                 raise WorkerError("the grading workers were stopped")
             if not self._idle and self._starting > self._waiting:  # one is starting that no job claimed
                 self._waiting += 1
@@ -230,10 +246,10 @@ class WorkerPool:
                 self._all.remove(worker)
 
     def close(self) -> None:
-        """Stops every worker, and any that is still starting as soon as it is ready."""
+        """Stops every worker, and the start-ups in progress (within 0.1 s: nobody waits for them)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
         with self._changed:
-            self._closed = True
+            self._closed.set()
             workers, self._all, self._idle = self._all, [], []
         for worker in workers:
             worker.close()
