@@ -45,7 +45,7 @@ def test_grade_help_shows_api_defaults():
         (["grade", "{tmp}/flat", "--out", "{tmp}/out", "--lesson", "01", "--workers", "0"], "--workers must be"),
         (
             ["grade", "{tmp}/class", "--out", "{tmp}/out", "--scheduler", "tcp://127.0.0.1:9"],
-            "could not reach the Dask scheduler at tcp://127.0.0.1:9",
+            "could not reach the Dask scheduler at tcp://127.0.0.1:9: nothing listens on port 9",
         ),
     ],
 )

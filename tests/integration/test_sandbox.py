@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
-from backprop_lab.sandbox.pool import Worker
+from backprop_lab.sandbox.pool import Worker, WorkerError
 from backprop_lab.sandbox.protocol import Job, JobCell, Limits
 
 pytestmark = pytest.mark.slow
@@ -176,3 +177,17 @@ def test_saved_runs_are_shared_read_only_and_named_on_the_command_line_not_in_th
     finally:
         worker.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
+
+
+def _child_pids() -> set[int]:
+    tasks = Path("/proc/self/task")
+    return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_start_that_is_cancelled_stops_and_leaves_no_process():
+    before = _child_pids()
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()  # the fork server needs seconds to import TensorFlow
+    with pytest.raises(WorkerError, match="stopped while it started"):
+        Worker(sandboxed=True, cancel=cancel)
+    assert _child_pids() <= before, "the cancelled fork server (bwrap) is still running"

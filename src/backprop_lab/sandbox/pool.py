@@ -17,11 +17,13 @@ import os
 import queue
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -327,6 +329,9 @@ def dask_jobs_run() -> int:
 def _run_on_dask(jobs, scheduler: str, sandboxed: bool | None):
     from distributed import Client, as_completed
 
+    refused = _refused(scheduler)
+    if refused:
+        raise WorkerError(f"could not reach the Dask scheduler at {scheduler}: {refused}")
     try:
         client = Client(scheduler, timeout="15s")
     except (OSError, TimeoutError, ValueError) as err:
@@ -338,3 +343,17 @@ def _run_on_dask(jobs, scheduler: str, sandboxed: bool | None):
         }
         for future in as_completed(futures):
             yield futures[future], Answer.from_json(future.result())
+
+
+def _refused(scheduler: str) -> str:
+    """Why a `tcp://HOST:PORT` scheduler refuses connections (at once, where Dask retries for 15 s), or ""."""
+    address = urllib.parse.urlsplit(scheduler)
+    if address.scheme != "tcp" or not address.hostname or not address.port:
+        return ""
+    try:
+        socket.create_connection((address.hostname, address.port), timeout=2).close()
+    except ConnectionRefusedError:
+        return f"nothing listens on port {address.port} (is the scheduler running? `dask scheduler` prints its address)"
+    except OSError:  # unreachable or slow: Dask's own connection attempt says more
+        return ""
+    return ""
