@@ -21,7 +21,7 @@ from conftest import ROOT, lesson_class, load_variants, selected_lessons, write_
 
 from backprop_lab.course.synthetic import build_submission
 from backprop_lab.grading.gradebook import GRADEBOOK_COLUMNS
-from backprop_lab.grading.pipeline import grade
+from backprop_lab.grading.pipeline import SAVED_RUNS, grade
 
 pytestmark = pytest.mark.slow
 
@@ -138,7 +138,7 @@ def test_every_exercise_has_two_wrong_variants_and_an_alternative(course, lesson
 @needs_first
 @pytest.mark.skipif("12_diagnose_and_fix" not in LESSONS, reason="lesson 12 not selected by $BACKPROP_LAB_LESSONS")
 def test_lesson_12s_broken_recipes_are_trained_once_for_the_whole_batch(course, corpus):
-    from backprop_lab.grading.pipeline import SAVED_RUNS, trains_broken_recipes
+    from backprop_lab.grading.pipeline import trains_broken_recipes
 
     trains = {lesson_id for lesson_id in course.lesson_ids() if trains_broken_recipes(course.lesson(lesson_id))}
     assert trains == {"12_diagnose_and_fix"}
@@ -236,6 +236,7 @@ def test_cli_grades_a_colab_zip(course, tmp_path):
     assert row["student_id"] == "alice" and float(row["score"]) == float(row["max_score"])
     assert "latest download" in row["reason"]
     assert "[1/1] alice" in result.stderr
+    assert not (tmp_path / "out" / SAVED_RUNS).exists(), "lesson 01 trains no broken recipe: no folder for them"
 
 
 @needs_first

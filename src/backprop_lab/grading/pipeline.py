@@ -149,7 +149,9 @@ def grade(
                 on_result(result, done, the_plan.total)
         results = the_plan.done + list(run(the_plan, out, runner, timeout, on_result))
     finally:
-        runner.close()
+        runner.close()  # also stops a worker still starting, so nothing mounts saved_runs any more
+        if not any(saved_runs.iterdir()):
+            saved_runs.rmdir()  # no lesson 12 in this batch: no empty folder left in OUT
     results.sort(key=lambda r: (r.lesson_id, r.student_id))
     write(results, out, the_plan)
     return results
