@@ -155,6 +155,17 @@ def _ignores_cancel(init):
     return start
 
 
+def test_a_job_waiting_for_a_start_that_close_cancels_stops_instead_of_hanging(gated):
+    workers = pool.WorkerPool(2)
+    workers.prestart(1)
+    future = workers.submit(JOB)
+    _wait_until(lambda: workers._waiting == 1, "the job waits for the prestarted worker")
+    workers.prestart(2)  # no thread is free: this start-up is queued, and close() cancels it
+    workers.close()
+    with pytest.raises(pool.WorkerError, match="stopped"):
+        future.result(timeout=10)
+
+
 def test_a_closed_pool_runs_nothing(gated):
     workers = pool.WorkerPool(1)
     gated.gate.set()

@@ -229,12 +229,14 @@ class WorkerPool:
                 raise WorkerError("the grading workers were stopped")
             if not self._idle and self._starting > self._waiting:  # one is starting that no job claimed
                 self._waiting += 1
-                while not self._idle and self._starting >= self._waiting:
-                    self._changed.wait()
+                while not self._idle and self._starting >= self._waiting and not self._closed.is_set():
+                    self._changed.wait()  # close() cancels queued start-ups: it wakes the jobs waiting for them
                 self._waiting -= 1
+                if self._closed.is_set():
+                    raise WorkerError("the grading workers were stopped")
             if self._idle:
                 return self._idle.pop()
-        worker = Worker(self.sandboxed, saved_runs=self.saved_runs)
+        worker = Worker(self.sandboxed, saved_runs=self.saved_runs, cancel=self._closed)
         with self._changed:
             self._all.append(worker)
         return worker
@@ -253,6 +255,7 @@ class WorkerPool:
         with self._changed:
             self._closed.set()
             workers, self._all, self._idle = self._all, [], []
+            self._changed.notify_all()
         for worker in workers:
             worker.close()
 
