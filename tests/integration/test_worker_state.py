@@ -74,7 +74,7 @@ class _ScriptedWorker:
 
     started = 0
 
-    def __init__(self, sandboxed=None, saved_runs=None):
+    def __init__(self, sandboxed=None, saved_runs=None, cancel=None):
         type(self).started += 1
         self.sandboxed, self.closed, self.answers = sandboxed, False, iter(SCRIPT)
 
