@@ -180,7 +180,7 @@ class WorkerPool:
     def _start_one(self) -> None:
         try:
             worker = Worker(self.sandboxed, saved_runs=self.saved_runs, cancel=self._closed)
-        except WorkerError as err:  # a job waiting for it starts one itself and reports the error
+        except (WorkerError, OSError, ValueError) as err:  # a job waiting for it starts one itself and reports it
             if not self._closed.is_set():
                 log.warning("a grading worker did not start ahead of time: %s", err)
             worker = None
@@ -351,7 +351,11 @@ def _run_on_dask(jobs, scheduler: str, sandboxed: bool | None):
 def _refused(scheduler: str) -> str:
     """Why a `tcp://HOST:PORT` scheduler refuses connections (at once, where Dask retries for 15 s), or ""."""
     address = urllib.parse.urlsplit(scheduler)
-    if address.scheme != "tcp" or not address.hostname or not address.port:
+    try:
+        port = address.port
+    except ValueError:  # not a number, or out of range: Dask's own parser says so
+        return ""
+    if address.scheme != "tcp" or not address.hostname or not port:
         return ""
     try:
         socket.create_connection((address.hostname, address.port), timeout=2).close()
